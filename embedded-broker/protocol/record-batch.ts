@@ -277,15 +277,35 @@ async function lz4Decompress(data: Buffer): Promise<Buffer> {
 }
 
 type ZstdSync = (b: Buffer) => Buffer;
-type ZstdAsync = { decompress(b: Buffer): Promise<Buffer> };
+interface ZstdWasm {
+  init(): Promise<void>;
+  decompress(buf: Uint8Array, opts?: { defaultHeapSize?: number }): Uint8Array;
+}
+let zstdWasmReady: Promise<ZstdWasm | null> | null = null;
 
 async function zstdDecompress(data: Buffer): Promise<Buffer> {
-  // Node ≥ 22.15 ships zstd in zlib; otherwise use @mongodb-js/zstd when someone installs it.
+  // Node >= 22.15 ships zstd in zlib; on Node 20 use the wasm build the project depends on.
   const native = (zlib as unknown as { zstdDecompressSync?: ZstdSync }).zstdDecompressSync;
   if (typeof native === 'function') return native(data);
-  const pkg = loadOptional<ZstdAsync>('@mongodb-js/zstd');
-  if (pkg) return pkg.decompress(data);
-  throw new Error('zstd decoding not available');
+  zstdWasmReady ??= (async () => {
+    const pkg = loadOptional<ZstdWasm>('@bokuweb/zstd-wasm');
+    if (!pkg) return null;
+    await pkg.init();
+    return pkg;
+  })();
+  const zstd = await zstdWasmReady;
+  if (!zstd) throw new Error('zstd decoding not available');
+  // Frames without a content size need a guessed output capacity: grow it until it fits.
+  let lastError: unknown;
+  for (let cap = 1 << 20; cap <= 1 << 28; cap *= 8) {
+    try {
+      const out = zstd.decompress(data, { defaultHeapSize: cap });
+      return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  throw new Error(`zstd decoding failed: ${(lastError as Error)?.message ?? 'unknown error'}`);
 }
 
 async function decompress(codec: number, data: Buffer): Promise<Buffer> {
