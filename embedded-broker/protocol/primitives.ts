@@ -218,28 +218,39 @@ export class Writer {
     return at;
   }
 
+  // ensure() may swap this.buf, so it must run before this.buf is read.
+  private putByte(b: number): void {
+    const at = this.ensure(1);
+    this.buf[at] = b;
+  }
+
   writeInt8(v: number): this {
-    this.buf.writeInt8(v, this.ensure(1));
+    const at = this.ensure(1);
+    this.buf.writeInt8(v, at);
     return this;
   }
   writeUInt8(v: number): this {
-    this.buf[this.ensure(1)] = v;
+    this.putByte(v);
     return this;
   }
   writeInt16(v: number): this {
-    this.buf.writeInt16BE(v, this.ensure(2));
+    const at = this.ensure(2);
+    this.buf.writeInt16BE(v, at);
     return this;
   }
   writeUInt16(v: number): this {
-    this.buf.writeUInt16BE(v, this.ensure(2));
+    const at = this.ensure(2);
+    this.buf.writeUInt16BE(v, at);
     return this;
   }
   writeInt32(v: number): this {
-    this.buf.writeInt32BE(v, this.ensure(4));
+    const at = this.ensure(4);
+    this.buf.writeInt32BE(v, at);
     return this;
   }
   writeUInt32(v: number): this {
-    this.buf.writeUInt32BE(v, this.ensure(4));
+    const at = this.ensure(4);
+    this.buf.writeUInt32BE(v, at);
     return this;
   }
   writeInt64(v: number): this {
@@ -255,21 +266,22 @@ export class Writer {
     return this;
   }
   writeFloat64(v: number): this {
-    this.buf.writeDoubleBE(v, this.ensure(8));
+    const at = this.ensure(8);
+    this.buf.writeDoubleBE(v, at);
     return this;
   }
   writeBool(v: boolean): this {
-    this.buf[this.ensure(1)] = v ? 1 : 0;
+    this.putByte(v ? 1 : 0);
     return this;
   }
 
   writeUVarint(v: number): this {
     if (v < 0 || v > 0xffffffff || !Number.isInteger(v)) throw new RangeError(`uvarint out of range: ${v}`);
     while (v >= 0x80) {
-      this.buf[this.ensure(1)] = (v & 0x7f) | 0x80;
+      this.putByte((v & 0x7f) | 0x80);
       v = Math.floor(v / 128);
     }
-    this.buf[this.ensure(1)] = v;
+    this.putByte(v);
     return this;
   }
   writeVarint(v: number): this {
@@ -277,10 +289,10 @@ export class Writer {
   }
   writeUVarlong(v: number): this {
     while (v >= 0x80) {
-      this.buf[this.ensure(1)] = (v % 128) | 0x80;
+      this.putByte((v % 128) | 0x80);
       v = Math.floor(v / 128);
     }
-    this.buf[this.ensure(1)] = v;
+    this.putByte(v);
     return this;
   }
   writeVarlong(v: number): this {
