@@ -1,0 +1,230 @@
+// The one way the console reaches a cluster, remote or embedded: a kafkajs client per
+// connected cluster with a lazily connected admin, producer and "raw" cluster. The raw
+// cluster is kafkajs' own internal Cluster (same config, same codecs), used where the public
+// API would force a consumer group on the user's cluster: browsing and tailing fetch from
+// exact offsets without joining any group.
+import { Kafka, logLevel, Partitioners, type Admin, type Producer, type SASLOptions } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { registerCompressionCodecs } from './compression-codecs.js';
+import { toContractError, withTimeout } from './kafka-errors.js';
+
+export interface ConnectionConfig {
+  bootstrapServers: string[];
+  tls?: { enabled: boolean; ca?: string; cert?: string; key?: string; skipVerify?: boolean };
+  sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password?: string };
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+/** The parts of kafkajs' internal Cluster and Broker we rely on (pinned kafkajs 2.2.4). */
+export interface RawRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  offset: string;
+  headers: Record<string, Buffer | Buffer[] | null | undefined>;
+  isControlRecord?: boolean;
+}
+export interface RawFetchPartition {
+  partition: number;
+  errorCode: number;
+  highWatermark: string;
+  logStartOffset?: string;
+  messages: RawRecord[];
+}
+export interface RawBroker {
+  fetch(args: {
+    replicaId?: number;
+    isolationLevel?: number;
+    maxWaitTime?: number;
+    minBytes?: number;
+    maxBytes?: number;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>;
+  }): Promise<{ responses: Array<{ topicName: string; partitions: RawFetchPartition[] }> }>;
+}
+export interface RawMetadata {
+  clusterId?: string;
+  controllerId?: number;
+  brokers: Array<{ nodeId: number; host: string; port: number; rack?: string | null }>;
+  topicMetadata: Array<{
+    topicErrorCode: number;
+    topic: string;
+    isInternal?: boolean;
+    partitionMetadata: Array<{
+      partitionErrorCode: number;
+      partitionId: number;
+      leader: number;
+      replicas: number[];
+      isr: number[];
+      offlineReplicas?: number[];
+    }>;
+  }>;
+}
+export interface RawCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  metadata(args?: { topics?: string[] }): Promise<RawMetadata>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findBroker(args: { nodeId: string | number }): Promise<RawBroker>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  fetchTopicsOffset(
+    topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning?: boolean; fromTimestamp?: number }>,
+  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
+  findGroupCoordinator(args: { groupId: string }): Promise<{
+    offsetCommit(args: {
+      groupId: string;
+      groupGenerationId: number;
+      memberId: string;
+      topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+    }): Promise<{ responses: Array<{ topic: string; partitions: Array<{ partition: number; errorCode: number }> }> }>;
+  }>;
+  brokerPool: { versions: Record<string, { minVersion: number; maxVersion: number }> | null };
+}
+
+export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
+
+export function toKafkaConfig(config: ConnectionConfig, clientId: string, retries: number) {
+  let ssl: boolean | ConnectionOptions | undefined;
+  if (config.tls?.enabled) {
+    ssl = {
+      rejectUnauthorized: !config.tls.skipVerify,
+      ...(config.tls.ca ? { ca: [config.tls.ca] } : {}),
+      ...(config.tls.cert ? { cert: config.tls.cert } : {}),
+      ...(config.tls.key ? { key: config.tls.key } : {}),
+      // Skip-verify also skips the host name check, or a self-signed IP cert still fails.
+      ...(config.tls.skipVerify ? { checkServerIdentity: () => undefined } : {}),
+    };
+  }
+  let sasl: SASLOptions | undefined;
+  if (config.sasl) {
+    const mechanism = config.sasl.mechanism.toLowerCase() as 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    sasl = { mechanism, username: config.sasl.username, password: config.sasl.password ?? '' } as SASLOptions;
+  }
+  return {
+    clientId,
+    brokers: config.bootstrapServers,
+    ssl,
+    sasl,
+    connectionTimeout: config.connectionTimeoutMs,
+    authenticationTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    enforceRequestTimeout: true,
+    // Few, quick retries: a console must say "unreachable" in seconds, not after minutes.
+    retry: { retries, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: logLevel.NOTHING,
+  };
+}
+
+export class KafkaAdapter {
+  readonly kafka: Kafka;
+  private adminP: Promise<Admin> | null = null;
+  private rawP: Promise<RawCluster> | null = null;
+  private producerP: Promise<Producer> | null = null;
+  private closed = false;
+
+  constructor(
+    readonly config: ConnectionConfig,
+    options: { clientId?: string; retries?: number } = {},
+  ) {
+    this.kafka = new Kafka(toKafkaConfig(config, options.clientId ?? 'keel-console', options.retries ?? 2));
+  }
+
+  /** Upper bound for one logical operation: connect + a request + a retry or two. */
+  get operationTimeoutMs(): number {
+    return this.config.connectionTimeoutMs + this.config.requestTimeoutMs * 2 + 1_000;
+  }
+
+  async run<T>(what: string, fn: () => Promise<T>, timeoutMs = this.operationTimeoutMs): Promise<T> {
+    try {
+      return await withTimeout(fn(), timeoutMs, what);
+    } catch (err) {
+      throw toContractError(err, what);
+    }
+  }
+
+  admin(): Promise<Admin> {
+    this.adminP ??= this.connectOnce(async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    }, () => (this.adminP = null));
+    return this.adminP;
+  }
+
+  raw(): Promise<RawCluster> {
+    this.rawP ??= this.connectOnce(async () => {
+      await registerCompressionCodecs();
+      const sym = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
+      if (!sym) throw new Error('kafkajs internals changed: cannot create a raw cluster');
+      const create = (this.kafka as unknown as Record<symbol, (o: object) => RawCluster>)[sym]!;
+      const cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: 30_000 });
+      await cluster.connect();
+      return cluster;
+    }, () => (this.rawP = null));
+    return this.rawP;
+  }
+
+  producer(): Promise<Producer> {
+    this.producerP ??= this.connectOnce(async () => {
+      await registerCompressionCodecs();
+      const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+      await producer.connect();
+      return producer;
+    }, () => (this.producerP = null));
+    return this.producerP;
+  }
+
+  /** A failed connect must not be cached, or one bad moment breaks the cluster until restart. */
+  private connectOnce<T>(connect: () => Promise<T>, reset: () => void): Promise<T> {
+    if (this.closed) return Promise.reject(toContractError(new Error('The cluster connection is closed')));
+    const p = this.run('Connecting', connect, this.config.connectionTimeoutMs + this.config.requestTimeoutMs + 1_000);
+    p.catch(() => reset());
+    return p;
+  }
+
+  async metadata(topics?: string[]): Promise<RawMetadata> {
+    return this.run('Metadata', async () => (await this.raw()).metadata({ topics: topics ?? [] }));
+  }
+
+  /** Offsets per partition for many topics at once, batched per leader by kafkajs. */
+  async offsets(
+    topics: Array<{ topic: string; partitions: number[] }>,
+    spec: OffsetSpec,
+  ): Promise<Map<string, Map<number, string>>> {
+    const out = new Map<string, Map<number, string>>();
+    if (topics.length === 0) return out;
+    return this.run('ListOffsets', async () => {
+      const raw = await this.raw();
+      await raw.addMultipleTargetTopics(topics.map((t) => t.topic));
+      const res = await raw.fetchTopicsOffset(
+        topics.map((t) => ({
+          topic: t.topic,
+          partitions: t.partitions.map((partition) => ({ partition })),
+          ...(spec === 'earliest'
+            ? { fromBeginning: true }
+            : spec === 'latest'
+              ? { fromBeginning: false }
+              : { fromTimestamp: spec.timestamp }),
+        })),
+      );
+      for (const t of res) out.set(t.topic, new Map(t.partitions.map((p) => [p.partition, String(p.offset)])));
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const parts = [this.adminP, this.rawP, this.producerP].filter((p): p is Promise<any> => p !== null);
+    this.adminP = this.rawP = this.producerP = null;
+    await Promise.all(
+      parts.map(async (p) => {
+        try {
+          await (await p).disconnect();
+        } catch {
+          // Already broken connections have nothing to close.
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,92 @@
+// Reads records at exact offsets from partition leaders with kafkajs' broker Fetch, without a
+// consumer group, so browsing never leaves traces on the user's cluster.
+import { ContractError } from '../contract/errors.js';
+import type { KafkaAdapter, RawFetchPartition, RawRecord } from './kafka-adapter.js';
+
+export interface PartitionRead {
+  partition: number;
+  records: RawRecord[];
+  highWatermark: string;
+  errorCode: number;
+  /** One past the last offset the broker returned, control records included: where to read next. */
+  nextOffset: string | null;
+}
+
+const RETRIABLE_LEADER_ERRORS = new Set([3, 5, 6, 74, 75]); // unknown partition, leader n/a, not leader, fenced/unknown epoch
+
+export async function fetchPartitions(
+  adapter: KafkaAdapter,
+  topic: string,
+  positions: Array<{ partition: number; offset: string }>,
+  options: { maxBytesPerPartition?: number; maxWaitMs?: number } = {},
+): Promise<Map<number, PartitionRead>> {
+  const out = new Map<number, PartitionRead>();
+  if (positions.length === 0) return out;
+  const raw = await adapter.raw();
+  await adapter.run('Metadata', () => raw.addMultipleTargetTopics([topic]));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const todo = positions.filter((p) => !out.has(p.partition));
+    if (todo.length === 0) break;
+    let byLeader: Record<string, number[]>;
+    try {
+      byLeader = raw.findLeaderForPartitions(topic, todo.map((p) => p.partition));
+    } catch (err) {
+      throw new ContractError('NOT_FOUND', `Topic "${topic}" is not known to the cluster`, { error: String(err) });
+    }
+    let retry = false;
+    await Promise.all(
+      Object.entries(byLeader).map(async ([nodeId, partitions]) => {
+        const res = await adapter.run('Fetch', async () => {
+          const broker = await raw.findBroker({ nodeId });
+          return broker.fetch({
+            replicaId: -1,
+            isolationLevel: 0,
+            maxWaitTime: options.maxWaitMs ?? 0,
+            minBytes: 1,
+            maxBytes: 50 * 1024 * 1024,
+            topics: [
+              {
+                topic,
+                partitions: partitions.map((partition) => ({
+                  partition,
+                  fetchOffset: todo.find((p) => p.partition === partition)!.offset,
+                  maxBytes: options.maxBytesPerPartition ?? 1024 * 1024,
+                })),
+              },
+            ],
+          });
+        });
+        for (const t of res.responses) {
+          for (const p of t.partitions as RawFetchPartition[]) {
+            if (RETRIABLE_LEADER_ERRORS.has(p.errorCode)) {
+              retry = true;
+              continue;
+            }
+            const from = BigInt(todo.find((x) => x.partition === p.partition)?.offset ?? '0');
+            // A compressed batch comes back whole, so it can start before the offset we asked for.
+            const records = p.messages.filter((m) => !m.isControlRecord && BigInt(m.offset) >= from);
+            const last = p.messages.length > 0 ? BigInt(p.messages[p.messages.length - 1]!.offset) + 1n : null;
+            out.set(p.partition, {
+              partition: p.partition,
+              records,
+              highWatermark: String(p.highWatermark),
+              errorCode: p.errorCode,
+              nextOffset: last !== null && last > from ? last.toString() : null,
+            });
+          }
+        }
+      }),
+    );
+    if (!retry) break;
+    await adapter.run('Metadata', () => raw.refreshMetadata());
+  }
+  for (const p of positions) {
+    if (!out.has(p.partition)) throw new ContractError('KAFKA_ERROR', `Partition ${topic}/${p.partition} has no reachable leader`);
+  }
+  return out;
+}
+
+export async function fetchOneRecord(adapter: KafkaAdapter, topic: string, partition: number, offset: string): Promise<RawRecord | null> {
+  const read = (await fetchPartitions(adapter, topic, [{ partition, offset }], { maxBytesPerPartition: 64 * 1024 })).get(partition);
+  return read?.records[0] ?? null;
+}
