@@ -1,0 +1,435 @@
+/**
+ * The durable log of one partition: a directory of segments plus checkpoints.
+ *
+ * Appends write all batches of a request with one positional write on an open descriptor, so an
+ * acknowledged produce is in the OS page cache (durable against a process crash) before the call
+ * returns; fsync follows the flush policy. State changes are synchronous: the broker never sees a
+ * half-applied append.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stampBatch, stampLogAppendTime, type BatchHeader } from '../protocol/record-batch.js';
+import { parseIntegers, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
+import { maxTimestampInLog, offsetForTimestampInLog, readFromSegments, segmentIndexFor } from './log-read.js';
+import { loadTrustedSegment, recoverSegment } from './recovery.js';
+import { LogSegment, rmQuiet } from './segment.js';
+
+export { DEFAULT_LOG_CONFIG, type LogConfig };
+
+export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
+export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
+export const LEADER_EPOCH_FILE = 'leader-epoch-checkpoint';
+const MAX_RELATIVE_OFFSET = 0x7fffffff;
+
+export class OffsetOutOfRangeError extends Error {
+  readonly code = 'OFFSET_OUT_OF_RANGE';
+  constructor(readonly offset: number, readonly logStartOffset: number, readonly logEndOffset: number) {
+    super(`offset ${offset} is out of range [${logStartOffset}, ${logEndOffset}]`);
+    this.name = 'OffsetOutOfRangeError';
+  }
+}
+
+export class PartitionLog {
+  config: LogConfig;
+  private segments: LogSegment[];
+  private startOffset: number;
+  private totalBytes: number;
+  private readonly epochs: LeaderEpochCache;
+  private unflushedMessages = 0;
+  private lastFlushTime: number;
+  private closed = false;
+
+  private constructor(readonly dir: string, config: LogConfig, private readonly now: () => number,
+    segments: LogSegment[], startOffset: number, epochs: LeaderEpochCache) {
+    this.config = config;
+    this.segments = segments;
+    this.startOffset = startOffset;
+    this.epochs = epochs;
+    this.totalBytes = segments.reduce((n, s) => n + s.size, 0);
+    this.lastFlushTime = now();
+  }
+
+  /** Opens or creates the log in `dir`, recovering as needed. */
+  static open(dir: string, config: LogConfig = DEFAULT_LOG_CONFIG, now: () => number = Date.now): PartitionLog {
+    fs.mkdirSync(dir, { recursive: true });
+    const marker = path.join(dir, CLEAN_SHUTDOWN_FILE);
+    const clean = fs.existsSync(marker);
+    const bases: number[] = [];
+    for (const name of fs.readdirSync(dir)) {
+      if (name.endsWith('.deleted') || name.endsWith('.tmp')) rmQuiet(path.join(dir, name));
+      else if (/^\d{20}\.log$/.test(name)) bases.push(Number(name.slice(0, 20)));
+    }
+    bases.sort((a, b) => a - b);
+
+    const checkpointLines = readCheckpoint(path.join(dir, LOG_START_OFFSET_FILE));
+    const checkpointed = checkpointLines?.length === 1 ? parseIntegers(checkpointLines[0]!, 1)?.[0] ?? null : null;
+
+    const segments: LogSegment[] = [];
+    if (bases.length === 0) {
+      segments.push(LogSegment.create(dir, checkpointed !== null && checkpointed > 0 ? checkpointed : 0, now()));
+    } else {
+      for (const base of bases) segments.push(LogSegment.openExisting(dir, base));
+      segments.forEach((seg, i) => {
+        const isLast = i === segments.length - 1;
+        const nextBase = isLast ? null : segments[i + 1]!.baseOffset;
+        if (isLast && !clean) {
+          recoverSegment(seg, config.indexIntervalBytes, true);
+        } else if (!loadTrustedSegment(seg, nextBase, config.indexIntervalBytes)) {
+          recoverSegment(seg, config.indexIntervalBytes, isLast);
+        }
+        seg.writeIndexes();
+      });
+    }
+    // Remove the marker only now: a crash from here on must trigger recovery next time.
+    rmQuiet(marker);
+
+    const first = segments[0]!;
+    const last = segments[segments.length - 1]!;
+    let startOffset = first.baseOffset;
+    if (checkpointed !== null && checkpointed > startOffset) startOffset = Math.min(checkpointed, last.nextOffset);
+
+    const epochs = new LeaderEpochCache(path.join(dir, LEADER_EPOCH_FILE));
+    const log = new PartitionLog(dir, config, now, segments, startOffset, epochs);
+    if (!epochs.load()) log.rebuildEpochCache();
+    epochs.truncateFromEnd(log.logEndOffset);
+    return log;
+  }
+
+  setConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  get sizeInBytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Number of segment files (for metrics and tests). */
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  /**
+   * Leader path. Stamps offsets from the log end offset, the leader epoch and (for LogAppendTime)
+   * the append time into `records` in place and updates the `batches` headers to match. An
+   * empty batch list appends nothing and answers -1.
+   */
+  appendAsLeader(records: Buffer, batches: BatchHeader[], opts: { leaderEpoch: number; timestampType: 'CreateTime' | 'LogAppendTime'; now: number }):
+    { baseOffset: number; lastOffset: number; logAppendTime: number } {
+    this.ensureOpen();
+    if (batches.length === 0) return { baseOffset: -1, lastOffset: -1, logAppendTime: -1 };
+    const logAppendTime = opts.timestampType === 'LogAppendTime' ? opts.now : -1;
+    const total = this.totalSize(records, batches);
+    let messages = 0;
+    for (const b of batches) messages += b.lastOffsetDelta + 1;
+    const baseOffset = this.logEndOffset;
+    this.maybeRoll(total, baseOffset + messages - 1, opts.now);
+
+    let offset = baseOffset;
+    let pos = 0;
+    for (const b of batches) {
+      stampBatch(records, pos, offset, opts.leaderEpoch);
+      b.baseOffset = offset;
+      b.lastOffset = offset + b.lastOffsetDelta;
+      b.partitionLeaderEpoch = opts.leaderEpoch;
+      if (logAppendTime >= 0) {
+        stampLogAppendTime(records, pos, logAppendTime);
+        b.attributes |= 0x08;
+        b.timestampType = 1;
+        b.baseTimestamp = logAppendTime;
+        b.maxTimestamp = logAppendTime;
+        b.crc = records.readUInt32BE(pos + 17);
+      }
+      offset = b.lastOffset + 1;
+      pos += b.size;
+    }
+    this.active.append(records, total, batches, this.config.indexIntervalBytes);
+    this.totalBytes += total;
+    this.epochs.assign(opts.leaderEpoch, baseOffset);
+    this.afterAppend(messages, opts.now);
+    return { baseOffset, lastOffset: offset - 1, logAppendTime };
+  }
+
+  /** Follower path: batches carry their offsets and must start at the log end offset. */
+  appendAsFollower(records: Buffer, batches: BatchHeader[]): void {
+    this.ensureOpen();
+    if (batches.length === 0) return;
+    const leo = this.logEndOffset;
+    if (batches[0]!.baseOffset !== leo) {
+      throw new Error(`follower append at ${batches[0]!.baseOffset} does not start at the log end offset ${leo}`);
+    }
+    let expected = leo;
+    for (const b of batches) {
+      if (b.baseOffset < expected) throw new Error(`follower batches out of order at offset ${b.baseOffset}`);
+      expected = b.lastOffset + 1;
+    }
+    const total = this.totalSize(records, batches);
+    const now = this.now();
+    this.maybeRoll(total, expected - 1, now);
+    this.active.append(records, total, batches, this.config.indexIntervalBytes);
+    this.totalBytes += total;
+    for (const b of batches) this.epochs.assign(b.partitionLeaderEpoch, b.baseOffset);
+    this.afterAppend(expected - leo, now);
+  }
+
+  private totalSize(records: Buffer, batches: readonly BatchHeader[]): number {
+    let total = 0;
+    for (const b of batches) total += b.size;
+    if (total > records.length) throw new Error(`batches describe ${total} bytes but only ${records.length} were given`);
+    return total;
+  }
+
+  private maybeRoll(incomingBytes: number, lastOffset: number, now: number): void {
+    const seg = this.active;
+    if (seg.size === 0) {
+      seg.created = now;
+      return;
+    }
+    if (seg.size + incomingBytes > this.config.segmentBytes
+      || now - seg.created > this.config.segmentMs
+      || lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) {
+      this.roll(now);
+    }
+  }
+
+  /** Seals the active segment (final time index entry, indexes and data fsynced) and starts a new one. */
+  private roll(now: number): void {
+    const seg = this.active;
+    seg.sealTimeIndex();
+    seg.writeIndexes(true);
+    seg.flush();
+    this.segments.push(LogSegment.create(this.dir, seg.nextOffset, now));
+  }
+
+  private afterAppend(messages: number, now: number): void {
+    this.unflushedMessages += messages;
+    if (this.unflushedMessages >= this.config.flushMessages || now - this.lastFlushTime >= this.config.flushMs) {
+      this.active.flush();
+      this.unflushedMessages = 0;
+      this.lastFlushTime = now;
+    }
+  }
+
+  read(offset: number, maxBytes: number, maxOffsetExclusive: number, minOneBatch: boolean): { chunks: Buffer[]; bytes: number } {
+    this.ensureOpen();
+    if (offset < this.startOffset || offset > this.logEndOffset) {
+      throw new OffsetOutOfRangeError(offset, this.startOffset, this.logEndOffset);
+    }
+    return readFromSegments(this.segments, offset, maxBytes, maxOffsetExclusive, minOneBatch);
+  }
+
+  offsetForTimestamp(ts: number): { offset: number; timestamp: number } | null {
+    this.ensureOpen();
+    return offsetForTimestampInLog(this.segments, ts, this.startOffset);
+  }
+
+  maxTimestampAndOffset(): { offset: number; timestamp: number } | null {
+    this.ensureOpen();
+    return maxTimestampInLog(this.segments, this.startOffset);
+  }
+
+  endOffsetForEpoch(epoch: number): { epoch: number; endOffset: number } {
+    return this.epochs.endOffsetFor(epoch, this.logEndOffset);
+  }
+
+  latestEpoch(): number {
+    return this.epochs.latestEpoch();
+  }
+
+  /** The epoch cache entries (for tests and diagnostics). */
+  epochEntries(): { epoch: number; startOffset: number }[] {
+    return this.epochs.snapshot();
+  }
+
+  deleteRecordsBefore(offset: number): number {
+    this.ensureOpen();
+    if (offset > this.logEndOffset) {
+      throw new OffsetOutOfRangeError(offset, this.startOffset, this.logEndOffset);
+    }
+    if (offset > this.startOffset) {
+      this.setLogStartOffset(offset);
+      this.deleteSegmentsBelowStart();
+    }
+    return this.startOffset;
+  }
+
+  applyRetention(now: number): number {
+    this.ensureOpen();
+    const cfg = this.config;
+    const active = this.active;
+    if (active.size > 0 && now - active.created > cfg.segmentMs) this.roll(now);
+    let deleted = this.deleteSegmentsBelowStart();
+
+    if (cfg.retentionMs >= 0) {
+      const expired = (s: LogSegment): boolean => s.size > 0 && now - largestTimestamp(s) > cfg.retentionMs;
+      let n = 0;
+      while (n < this.segments.length && expired(this.segments[n]!)) n++;
+      // The whole log expired: roll so the old active segment can go too.
+      if (n === this.segments.length && n > 0) this.roll(now);
+      deleted += this.deleteOldest(Math.min(n, this.segments.length - 1));
+    }
+    if (cfg.retentionBytes >= 0) {
+      let excess = this.totalBytes - cfg.retentionBytes;
+      let n = 0;
+      while (n < this.segments.length - 1 && excess - this.segments[n]!.size >= 0) {
+        excess -= this.segments[n]!.size;
+        n++;
+      }
+      deleted += this.deleteOldest(n);
+    }
+    return deleted;
+  }
+
+  /** Deletes whole non-active segments that hold only offsets below the log start offset. */
+  private deleteSegmentsBelowStart(): number {
+    let n = 0;
+    while (n < this.segments.length - 1 && this.segments[n + 1]!.baseOffset <= this.startOffset) n++;
+    return this.deleteOldest(n);
+  }
+
+  private deleteOldest(count: number): number {
+    if (count <= 0) return 0;
+    const doomed = this.segments.splice(0, count);
+    for (const seg of doomed) {
+      this.totalBytes -= seg.size;
+      seg.deleteFiles(this.config.fileDeleteDelayMs);
+    }
+    const firstBase = this.segments[0]!.baseOffset;
+    if (firstBase > this.startOffset) this.setLogStartOffset(firstBase);
+    return count;
+  }
+
+  private setLogStartOffset(offset: number): void {
+    this.startOffset = offset;
+    writeCheckpoint(path.join(this.dir, LOG_START_OFFSET_FILE), [String(offset)]);
+    this.epochs.truncateFromStart(offset);
+  }
+
+  truncateTo(offset: number): void {
+    this.ensureOpen();
+    if (offset >= this.logEndOffset) return;
+    if (offset <= this.startOffset || offset <= this.segments[0]!.baseOffset) {
+      this.truncateFullyAndStartAt(offset);
+      return;
+    }
+    let idx = segmentIndexFor(this.segments, offset);
+    // Drop whole segments after the one containing the offset.
+    const dropped = this.segments.splice(idx + 1);
+    for (const seg of dropped) {
+      this.totalBytes -= seg.size;
+      seg.deleteFiles(0);
+    }
+    let seg = this.segments[idx]!;
+    const found = seg.findBatch(offset);
+    if (found && found.position === 0 && idx > 0) {
+      // Nothing of this segment survives: remove it and make the previous one active again.
+      this.segments.pop();
+      this.totalBytes -= seg.size;
+      seg.deleteFiles(0);
+      idx--;
+      seg = this.segments[idx]!;
+    } else if (found) {
+      this.totalBytes -= seg.size - found.position;
+      seg.truncateToPosition(found.position);
+      seg.nextOffset = found.header.baseOffset;
+      recomputeMaxTimestamp(seg);
+    }
+    this.epochs.truncateFromEnd(this.logEndOffset);
+  }
+
+  truncateFullyAndStartAt(offset: number): void {
+    this.ensureOpen();
+    for (const seg of this.segments) seg.deleteFiles(0);
+    this.segments = [LogSegment.create(this.dir, offset, this.now())];
+    this.totalBytes = 0;
+    this.epochs.clear();
+    this.startOffset = offset;
+    writeCheckpoint(path.join(this.dir, LOG_START_OFFSET_FILE), [String(offset)]);
+  }
+
+  flush(): void {
+    this.ensureOpen();
+    for (const seg of this.segments) seg.flush();
+    this.unflushedMessages = 0;
+    this.lastFlushTime = this.now();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    const active = this.active;
+    active.sealTimeIndex();
+    for (const seg of this.segments) {
+      seg.writeIndexes(true);
+      seg.flush();
+      seg.close();
+    }
+    this.closed = true;
+    const marker = path.join(this.dir, CLEAN_SHUTDOWN_FILE);
+    fs.writeFileSync(marker, '');
+  }
+
+  deleteFromDisk(): void {
+    if (!this.closed) for (const seg of this.segments) seg.close();
+    this.closed = true;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private rebuildEpochCache(): void {
+    let last = -1;
+    for (const seg of this.segments) {
+      seg.scanHeaders(0, (h) => {
+        if (h.partitionLeaderEpoch > last) {
+          this.epochs.assign(h.partitionLeaderEpoch, Math.max(h.baseOffset, this.startOffset), false);
+          last = h.partitionLeaderEpoch;
+        }
+        return true;
+      });
+    }
+    this.epochs.persist();
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new Error(`log ${this.dir} is closed`);
+  }
+}
+
+/** Kafka's segment "largest timestamp": the max record timestamp, or the file's mtime without one. */
+function largestTimestamp(seg: LogSegment): number {
+  if (seg.maxTimestamp >= 0) return seg.maxTimestamp;
+  try {
+    return fs.fstatSync(seg.fd).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** After truncation, the max timestamp may have been cut away: recompute from the time index on. */
+function recomputeMaxTimestamp(seg: LogSegment): void {
+  seg.timeIndex.truncateToOffset(seg.nextOffset);
+  seg.maxTimestamp = seg.timeIndex.lastTimestamp();
+  seg.maxTimestampBatchOffset = seg.timeIndex.lastOffset();
+  const from = seg.maxTimestampBatchOffset >= 0 ? seg.offsetIndex.lookup(seg.maxTimestampBatchOffset) : 0;
+  seg.scanHeaders(from, (h) => {
+    if (h.maxTimestamp > seg.maxTimestamp) {
+      seg.maxTimestamp = h.maxTimestamp;
+      seg.maxTimestampBatchOffset = h.baseOffset;
+    }
+    return true;
+  });
+  // Bytes since the last index entry decide where the next entry goes.
+  seg.bytesSinceIndexEntry = seg.size - seg.offsetIndex.lastPosition();
+  seg.indexesDirty = true;
+}
