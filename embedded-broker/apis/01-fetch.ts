@@ -1,0 +1,146 @@
+// Fetch (key 1), v4-17 (v0-3 would need message format 0/1). Returns whole batches from
+// the one containing the fetch offset, up to the high watermark (read_committed: the last
+// stable offset), bounded by per-partition and response max bytes — but always at least
+// one batch in the response so a large batch cannot stall a consumer (KIP-74). When less
+// than min bytes is available the request long-polls until an append to one of its
+// partitions or max wait. Fetch sessions are not offered: answering session id 0 tells
+// clients to keep sending full fetches.
+import { defineApi, type RequestContext } from './api-handler.js';
+import { ErrorCode, KafkaError } from '../cluster/error-codes.js';
+import { errorCodeOf, leaderPartition } from './partition-access.js';
+import type { Partition } from '../cluster/partition.js';
+import type { Topic } from '../cluster/topic.js';
+import type { Encodable, FetchRequest, FetchResponse, FetchResponsePartitionData } from '../protocol/generated/message-types.js';
+
+interface Target {
+  topicName: string;
+  topicId: string;
+  topic?: Topic;
+  partition?: Partition;
+  index: number;
+  fetchOffset: number;
+  partitionMaxBytes: number;
+  currentLeaderEpoch: number;
+  lookupError?: { code: number; message: string };
+}
+
+function resolveTargets(ctx: RequestContext, req: FetchRequest): Target[] {
+  const targets: Target[] = [];
+  for (const t of req.topics) {
+    const topic = ctx.version >= 13 ? ctx.cluster.topicsById.get(t.topicId) : ctx.cluster.topics.get(t.topic);
+    for (const p of t.partitions) {
+      const target: Target = { topicName: t.topic, topicId: t.topicId, topic, index: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: p.currentLeaderEpoch };
+      try {
+        if (!topic) throw new KafkaError(ctx.version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'Unknown topic');
+        target.partition = leaderPartition(ctx, topic, p.partition, p.currentLeaderEpoch);
+      } catch (err) {
+        target.lookupError = errorCodeOf(ctx, err);
+      }
+      targets.push(target);
+    }
+  }
+  return targets;
+}
+
+interface ReadOutcome {
+  bytes: number;
+  hasError: boolean;
+  response: Encodable<FetchResponse>;
+}
+
+function readAll(ctx: RequestContext, req: FetchRequest, targets: Target[]): ReadOutcome {
+  const readCommitted = req.isolationLevel === 1;
+  let remaining = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
+  let bytes = 0;
+  let hasError = false;
+  const byTopic = new Map<Target['topic'] | string, { topic: string; topicId: string; partitions: Encodable<FetchResponsePartitionData>[] }>();
+  for (const target of targets) {
+    const key = target.topic ?? `${target.topicName}/${target.topicId}`;
+    let entry = byTopic.get(key);
+    if (!entry) byTopic.set(key, (entry = { topic: target.topicName, topicId: target.topicId, partitions: [] }));
+    const data = readPartition(target, readCommitted, remaining, bytes === 0, ctx);
+    if (data.errorCode !== ErrorCode.NONE) hasError = true;
+    const size = data.size;
+    bytes += size;
+    remaining = Math.max(0, remaining - size);
+    entry.partitions.push(data.response);
+  }
+  return {
+    bytes,
+    hasError,
+    response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: [...byTopic.values()] },
+  };
+}
+
+function readPartition(target: Target, readCommitted: boolean, remaining: number, first: boolean, ctx: RequestContext) {
+  const base = { partitionIndex: target.index, preferredReadReplica: -1, abortedTransactions: readCommitted ? [] : null };
+  const fail = (code: number) => ({
+    errorCode: code,
+    size: 0,
+    response: { ...base, errorCode: code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: Buffer.alloc(0), currentLeader: currentLeader(target) },
+  });
+  if (target.lookupError) return fail(target.lookupError.code);
+  const partition = target.partition!;
+  try {
+    // Leadership may have moved while this request waited.
+    if (partition.state.leader !== ctx.node.nodeId) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'leader moved');
+    const log = partition.leaderLog();
+    const hw = partition.highWatermark;
+    const upper = hw; // the last stable offset equals the high watermark until transactions exist
+    if (target.fetchOffset < log.logStartOffset || target.fetchOffset > log.logEndOffset) {
+      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `Fetch offset ${target.fetchOffset} is out of range [${log.logStartOffset}, ${log.logEndOffset}]`);
+    }
+    const maxBytes = Math.min(target.partitionMaxBytes, remaining);
+    const read = target.fetchOffset >= upper || (maxBytes <= 0 && !first) ? { chunks: [], bytes: 0 } : log.read(target.fetchOffset, maxBytes, upper, first);
+    return {
+      errorCode: ErrorCode.NONE,
+      size: read.bytes,
+      response: { ...base, errorCode: ErrorCode.NONE, highWatermark: hw, lastStableOffset: upper, logStartOffset: log.logStartOffset, records: read.chunks },
+    };
+  } catch (err) {
+    return fail(errorCodeOf(ctx, err).code);
+  }
+}
+
+function currentLeader(target: Target) {
+  const state = target.partition?.state ?? target.topic?.partitions[target.index]?.state;
+  return state ? { leaderId: state.leader, leaderEpoch: state.leaderEpoch } : undefined;
+}
+
+export const fetchApi = defineApi<FetchRequest, Encodable<FetchResponse>>({
+  apiKey: 1,
+  name: 'Fetch',
+  minVersion: 4,
+  maxVersion: 17,
+  handle(ctx, req) {
+    if (ctx.version >= 7 && req.sessionId !== 0) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    }
+    const targets = resolveTargets(ctx, req);
+    const first = readAll(ctx, req, targets);
+    if (first.bytes >= req.minBytes || req.maxWaitMs <= 0 || first.hasError || targets.length === 0) return first.response;
+    return new Promise((resolve) => {
+      const unsubscribes: (() => void)[] = [];
+      let settled = false;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        for (const u of unsubscribes) u();
+        resolve(readAll(ctx, req, targets).response);
+      };
+      const timer = setTimeout(finish, req.maxWaitMs);
+      const onAppend = () => {
+        if (settled) return;
+        // The usual min bytes of 1 is met by any new data; only larger thresholds need a re-read.
+        if (req.minBytes <= 1) {
+          finish();
+          return;
+        }
+        const outcome = readAll(ctx, req, targets);
+        if (outcome.bytes >= req.minBytes || outcome.hasError) finish();
+      };
+      for (const target of targets) if (target.partition) unsubscribes.push(target.partition.onAppend(onAppend));
+    });
+  },
+});

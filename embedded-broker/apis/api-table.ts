@@ -1,0 +1,45 @@
+// The one table of supported APIs: dispatch, version checks and ApiVersions all read it.
+import type { ApiHandler } from './api-handler.js';
+import { produceApi } from './00-produce.js';
+import { fetchApi } from './01-fetch.js';
+import { listOffsetsApi } from './02-list-offsets.js';
+import { metadataApi } from './03-metadata.js';
+import { apiVersionsApi } from './18-api-versions.js';
+import { createTopicsApi } from './19-create-topics.js';
+import { deleteTopicsApi } from './20-delete-topics.js';
+import { deleteRecordsApi } from './21-delete-records.js';
+import { describeConfigsApi } from './32-describe-configs.js';
+import { alterConfigsApi } from './33-alter-configs.js';
+import { createPartitionsApi } from './37-create-partitions.js';
+import { incrementalAlterConfigsApi } from './44-incremental-alter-configs.js';
+import { describeClusterApi } from './60-describe-cluster.js';
+
+const handlers: ApiHandler[] = [
+  produceApi,
+  fetchApi,
+  listOffsetsApi,
+  metadataApi,
+  apiVersionsApi,
+  createTopicsApi,
+  deleteTopicsApi,
+  deleteRecordsApi,
+  describeConfigsApi,
+  alterConfigsApi,
+  createPartitionsApi,
+  incrementalAlterConfigsApi,
+  describeClusterApi,
+];
+
+const byKey = new Map<number, ApiHandler>();
+for (const h of handlers) {
+  if (byKey.has(h.apiKey)) throw new Error(`two handlers for API key ${h.apiKey}`);
+  byKey.set(h.apiKey, h);
+}
+
+export function handlerFor(apiKey: number): ApiHandler | undefined {
+  return byKey.get(apiKey);
+}
+
+export function supportedApis(): readonly ApiHandler[] {
+  return [...byKey.values()].sort((a, b) => a.apiKey - b.apiKey);
+}

@@ -1,0 +1,71 @@
+// The embedded broker's public, plain-Node API types. The console (electron/) and the
+// sandbox CLI depend only on these and on `startCluster` from ./index.ts.
+
+export type BrokerState = 'running' | 'stopped' | 'crashed';
+
+export interface BrokerStatus {
+  nodeId: number;
+  host: string;
+  port: number;
+  state: BrokerState;
+  /** Partitions this node leads / holds a replica of, for the sandbox page. */
+  leaderOf: number;
+  replicaOf: number;
+}
+
+export interface SaslUser {
+  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  username: string;
+  password: string;
+}
+
+export interface ListenerSecurity {
+  /** PEM server certificate and key; when set the listeners speak TLS. */
+  tls?: { cert: string; key: string; ca?: string; requireClientCert?: boolean };
+  /** When set, clients must authenticate with SASL using one of these users. */
+  sasl?: { users: SaslUser[] };
+}
+
+export interface StartClusterOptions {
+  brokers?: number;
+  dataDir: string;
+  host?: string;
+  /** One port per broker, or a single base port (consecutive ports from it). 0 = ephemeral. */
+  ports?: number[] | number;
+  /** Broker configuration overrides by Kafka name, e.g. { 'auto.create.topics.enable': 'false' }. */
+  config?: Record<string, string>;
+  security?: ListenerSecurity;
+  clusterId?: string;
+  /** Where broker log lines go; default: warnings and errors to stderr. */
+  logger?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface FaultSpec {
+  /** Answer the next `count` requests of this API key on this broker (or any broker) with this error code. */
+  apiKey: number;
+  errorCode: number;
+  count: number;
+  nodeId?: number;
+}
+
+export interface SandboxControl {
+  status(): BrokerStatus[];
+  /** Graceful stop: listener closes, logs flushed, leadership moves. */
+  stopBroker(nodeId: number): Promise<void>;
+  /** Crash: connections dropped without goodbye, nothing flushed. */
+  crashBroker(nodeId: number): Promise<void>;
+  startBroker(nodeId: number): Promise<void>;
+  injectFault(fault: FaultSpec): void;
+  /** Extra latency added to every response of one broker (0 removes it). */
+  setLatency(nodeId: number, ms: number): void;
+  /** Called on any broker up/down or leadership/ISR change; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
+
+export interface ClusterHandle {
+  clusterId: string;
+  /** "host:port" per broker, in node id order. */
+  bootstrap: string[];
+  control: SandboxControl;
+  close(): Promise<void>;
+}

@@ -1,0 +1,119 @@
+// `npm run sandbox -- --brokers 3 --data-dir DIR [--port 9092] [--host 127.0.0.1]`:
+// the embedded cluster, headless. Prints the bootstrap servers, accepts fault commands on
+// standard input (stop N, crash N, start N, latency N MS, status, help) and shuts down
+// cleanly on Ctrl-C or SIGTERM.
+import path from 'node:path';
+import os from 'node:os';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { startCluster } from './index.js';
+import type { ClusterHandle } from './public-types.js';
+
+const USAGE = `Usage: npm run sandbox -- [--brokers 3] [--data-dir DIR] [--port 9092] [--host 127.0.0.1] [--config name=value ...]`;
+
+function fail(message: string): never {
+  process.stderr.write(`keel sandbox: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseOptions() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        brokers: { type: 'string', default: '3' },
+        'data-dir': { type: 'string', default: path.join(os.homedir(), '.keel', 'sandbox') },
+        port: { type: 'string', default: '9092' },
+        host: { type: 'string', default: '127.0.0.1' },
+        config: { type: 'string', multiple: true, default: [] },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const brokers = Number(values.brokers);
+  const port = Number(values.port);
+  if (!Number.isInteger(brokers) || brokers < 1 || brokers > 16) fail(`--brokers must be 1..16, got ${values.brokers}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 - brokers) fail(`--port must be a TCP port, got ${values.port}`);
+  const config: Record<string, string> = {};
+  for (const entry of values.config) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) fail(`--config expects name=value, got ${entry}`);
+    config[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return { brokers, port, host: values.host, dataDir: path.resolve(values['data-dir']), config };
+}
+
+async function runCommand(handle: ClusterHandle, line: string): Promise<string> {
+  const [command, arg, arg2] = line.trim().split(/\s+/);
+  const nodeId = Number(arg);
+  switch (command) {
+    case '':
+    case undefined:
+      return '';
+    case 'status':
+      return handle.control
+        .status()
+        .map((b) => `broker ${b.nodeId} ${b.host}:${b.port} ${b.state} leader-of=${b.leaderOf} replica-of=${b.replicaOf}`)
+        .join('\n');
+    case 'stop':
+      await handle.control.stopBroker(nodeId);
+      return `broker ${nodeId} stopped`;
+    case 'crash':
+      await handle.control.crashBroker(nodeId);
+      return `broker ${nodeId} crashed`;
+    case 'start':
+      await handle.control.startBroker(nodeId);
+      return `broker ${nodeId} started`;
+    case 'latency':
+      handle.control.setLatency(nodeId, Number(arg2));
+      return `broker ${nodeId} latency ${Number(arg2)} ms`;
+    case 'help':
+      return 'commands: status | stop N | crash N | start N | latency N MS | help';
+    default:
+      return `unknown command "${command}" (try: help)`;
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions();
+  const started = Date.now();
+  let handle: ClusterHandle;
+  try {
+    handle = await startCluster({ brokers: opts.brokers, dataDir: opts.dataDir, host: opts.host, ports: opts.port, config: opts.config });
+  } catch (err) {
+    fail(`could not start: ${(err as Error).message}`);
+  }
+  process.stdout.write(`Keel sandbox cluster ${handle.clusterId} up in ${Date.now() - started} ms\n`);
+  process.stdout.write(`data dir: ${opts.dataDir}\nbootstrap servers: ${handle.bootstrap.join(',')}\n`);
+  process.stdout.write(`type "help" for fault commands; Ctrl-C to stop\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: shutting down\n`);
+    await handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (process.stdin.isTTY || process.stdin.readable) {
+    const rl = readline.createInterface({ input: process.stdin });
+    rl.on('line', (line) => {
+      runCommand(handle, line).then(
+        (out) => out && process.stdout.write(`${out}\n`),
+        (err) => process.stdout.write(`error: ${(err as Error).message}\n`),
+      );
+    });
+  }
+}
+
+void main();
