@@ -1,0 +1,112 @@
+// One handler per contract method, each a thin call into a service. The mapped type makes a
+// missing or extra method a compile error.
+import { ContractError } from '../contract/errors.js';
+import { ok, type MethodOutput, type SandboxStatus } from '../contract/index.js';
+import type { ClusterHandle } from '../../embedded-broker/public-types.js';
+import type { ClusterRegistry } from '../services/cluster-registry.js';
+import { deleteGroup, getGroup, listGroups, resetOffsets } from '../services/group-service.js';
+import { browseMessages } from '../services/message-browser.js';
+import { exportMessages, produceMessage, startTail } from '../services/message-service.js';
+import {
+  addPartitions,
+  clusterOverview,
+  createTopic,
+  deleteRecords,
+  deleteTopic,
+  getTopic,
+  getTopicConfigs,
+  listTopics,
+  updateTopicConfigs,
+} from '../services/topic-service.js';
+import { checkEvent, type CallContext, type Handlers } from './contract-server.js';
+
+export interface HandlerDeps {
+  registry: ClusterRegistry;
+  requireSandbox(): ClusterHandle;
+  sandboxStatus(): SandboxStatus;
+  appInfo(): MethodOutput<'app.info'>;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { registry } = deps;
+  const tails = new Map<string, { stop(): void; callerId: string }>();
+  const adapter = (clusterId: string) => {
+    registry.get(clusterId); // CLUSTER_NOT_FOUND / SANDBOX_UNAVAILABLE before any connection attempt
+    return registry.adapter(clusterId);
+  };
+  const brokerExists = (nodeId: number) => {
+    const h = deps.requireSandbox();
+    if (!h.control.status().some((b) => b.nodeId === nodeId)) throw new ContractError('NOT_FOUND', `The sandbox has no broker ${nodeId}`);
+    return h;
+  };
+
+  return {
+    'app.info': async () => deps.appInfo(),
+
+    'clusters.list': async () => registry.list(),
+    'clusters.get': async ({ clusterId }) => registry.get(clusterId),
+    'clusters.add': async (input) => registry.add(input),
+    'clusters.update': async ({ clusterId, ...input }) => registry.update(clusterId, input),
+    'clusters.remove': async ({ clusterId }) => (await registry.remove(clusterId), ok),
+    'clusters.testConfig': async (input) => registry.testConfig(input),
+    'clusters.test': async ({ clusterId }) => (registry.get(clusterId), registry.test(clusterId)),
+    'clusters.overview': async ({ clusterId }) => clusterOverview(adapter(clusterId)),
+
+    'topics.list': async (input) => listTopics(adapter(input.clusterId), input),
+    'topics.get': async ({ clusterId, topic }) => getTopic(adapter(clusterId), topic),
+    'topics.create': async (input) => (await createTopic(adapter(input.clusterId), input), ok),
+    'topics.delete': async ({ clusterId, topic }) => (await deleteTopic(adapter(clusterId), topic), ok),
+    'topics.addPartitions': async ({ clusterId, topic, totalPartitions }) => (await addPartitions(adapter(clusterId), topic, totalPartitions), ok),
+    'topics.getConfigs': async ({ clusterId, topic }) => getTopicConfigs(adapter(clusterId), topic),
+    'topics.updateConfigs': async (input) => updateTopicConfigs(adapter(input.clusterId), input),
+    'topics.deleteRecords': async (input) => deleteRecords(adapter(input.clusterId), input),
+
+    'groups.list': async (input) => listGroups(adapter(input.clusterId), input),
+    'groups.get': async ({ clusterId, groupId }) => getGroup(adapter(clusterId), groupId),
+    'groups.delete': async ({ clusterId, groupId }) => (await deleteGroup(adapter(clusterId), groupId), ok),
+    'groups.resetOffsets': async (input) => resetOffsets(adapter(input.clusterId), input),
+
+    'messages.browse': async (input, ctx) =>
+      browseMessages(adapter(input.clusterId), input, {
+        ...(input.progressToken !== undefined
+          ? { progress: (p) => ctx.emit('messages.browseProgress', checkEvent('messages.browseProgress', { progressToken: input.progressToken!, ...p })) }
+          : {}),
+      }),
+    'messages.produce': async (input) => produceMessage(adapter(input.clusterId), input),
+    'messages.tailStart': async (input, ctx: CallContext) => {
+      const { subscriptionId, tail } = await startTail(adapter(input.clusterId), input, (payload) => {
+        if (payload.error) tails.delete(payload.subscriptionId);
+        ctx.emit('messages.tail', checkEvent('messages.tail', payload));
+      });
+      tails.set(subscriptionId, { stop: tail.stop, callerId: ctx.callerId });
+      // A closed window or socket must not leave a poller running.
+      ctx.onClose(() => {
+        tail.stop();
+        tails.delete(subscriptionId);
+      });
+      return { subscriptionId };
+    },
+    'messages.tailStop': async ({ subscriptionId }, ctx) => {
+      const t = tails.get(subscriptionId);
+      if (!t || t.callerId !== ctx.callerId) throw new ContractError('NOT_FOUND', `No live tail "${subscriptionId}"`);
+      t.stop();
+      tails.delete(subscriptionId);
+      return ok;
+    },
+    'messages.export': async (input) => exportMessages(adapter(input.clusterId), input),
+
+    'sandbox.status': async () => deps.sandboxStatus(),
+    'sandbox.stopBroker': async ({ nodeId }) => (await brokerExists(nodeId).control.stopBroker(nodeId), ok),
+    'sandbox.crashBroker': async ({ nodeId }) => (await brokerExists(nodeId).control.crashBroker(nodeId), ok),
+    'sandbox.startBroker': async ({ nodeId }) => (await brokerExists(nodeId).control.startBroker(nodeId), ok),
+    'sandbox.injectFault': async (input) => {
+      if (input.nodeId !== undefined) brokerExists(input.nodeId);
+      const { nodeId, ...rest } = input;
+      deps.requireSandbox().control.injectFault(nodeId === undefined ? rest : { ...rest, nodeId });
+      return ok;
+    },
+    'sandbox.setLatency': async ({ nodeId, ms }) => (brokerExists(nodeId).control.setLatency(nodeId, ms), ok),
+  };
+}
+
+export { SANDBOX_CLUSTER_ID } from '../services/cluster-registry.js';
