@@ -1,7 +1,10 @@
 // Registers snappy, lz4 and zstd with kafkajs once per process, so every adapter can read and
 // write batches compressed by any Kafka client. kafkajs ships only gzip.
 import { createRequire } from 'node:module';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
+
+// kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
+const { CompressionCodecs, CompressionTypes } = kafkajs;
 
 const require = createRequire(import.meta.url);
 let registered: Promise<void> | null = null;

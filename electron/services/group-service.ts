@@ -1,12 +1,14 @@
 // Consumer groups: lag views, delete, and offset reset (dry-run plan, then apply). Apply
 // commits through the group coordinator directly (generation -1, no member id), the way
 // Kafka's own admin client does, instead of joining the group with a throwaway consumer.
-import { AssignerProtocol } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { ContractError } from '../contract/errors.js';
 import type { MethodOutput, MethodParsedInput, ResetPlanRow } from '../contract/index.js';
 import type { KafkaAdapter } from './kafka-adapter.js';
 import { fetchOneRecord } from './record-fetch.js';
 import { topicMeta } from './topic-service.js';
+
+const { AssignerProtocol } = kafkajs;
 
 type GroupState = MethodOutput<'groups.get'>['state'];
 const STATES = new Set(['Unknown', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty']);

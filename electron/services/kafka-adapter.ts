@@ -3,10 +3,12 @@
 // cluster is kafkajs' own internal Cluster (same config, same codecs), used where the public
 // API would force a consumer group on the user's cluster: browsing and tailing fetch from
 // exact offsets without joining any group.
-import { Kafka, logLevel, Partitioners, type Admin, type Producer, type SASLOptions } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka as KafkaClient, type Producer, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import { registerCompressionCodecs } from './compression-codecs.js';
 import { toContractError, withTimeout } from './kafka-errors.js';
+
+const { Kafka, logLevel, Partitioners } = kafkajs;
 
 export interface ConnectionConfig {
   bootstrapServers: string[];
@@ -117,7 +119,7 @@ export function toKafkaConfig(config: ConnectionConfig, clientId: string, retrie
 }
 
 export class KafkaAdapter {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   private adminP: Promise<Admin> | null = null;
   private rawP: Promise<RawCluster> | null = null;
   private producerP: Promise<Producer> | null = null;

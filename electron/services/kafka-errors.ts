@@ -16,6 +16,12 @@ const TLS_PATTERN = /ssl|tls|certificate|self[- ]signed|wrong version number|han
 
 export function toContractError(err: unknown, what = 'Kafka request'): ContractError {
   if (err instanceof ContractError) return err;
+  // kafkajs wraps per-topic failures in an aggregate: the first inner error says what happened.
+  const inner = (err as { name?: string; errors?: unknown[] })?.name === 'KafkaJSAggregateError' ? (err as { errors?: unknown[] }).errors?.[0] : undefined;
+  if (inner) {
+    const e = toContractError(inner, what);
+    return new ContractError(e.code, e.message, { ...(e.detail as object), aggregate: (err as Error).message });
+  }
   const links = chain(err);
   const text = links.map((l) => `${l.name ?? ''} ${l.code ?? ''} ${l.type ?? ''} ${l.message ?? ''}`).join(' | ');
   const first = links[0] ?? {};

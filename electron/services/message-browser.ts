@@ -2,7 +2,7 @@
 // by time and hands back cursors that resume exactly where this page's results end, so paging
 // neither skips nor repeats a message even when a filter hides most of them.
 import { ContractError } from '../contract/errors.js';
-import type { BrowseOutput, MessageParsed, MethodParsedInput } from './browser-types.js';
+import type { BrowseOutput, MethodParsedInput } from './browser-types.js';
 import type { KafkaAdapter, RawRecord } from './kafka-adapter.js';
 import { compileFilter, type MessagePredicate } from './js-filter.js';
 import { toMessageView } from './message-codec.js';
@@ -166,7 +166,7 @@ export async function browseMessages(
   };
 
   await Promise.all(scans.map((s) => (direction === 'forward' ? forward(s) : backward(s))));
-  if (stoppedBy === 'end' && scans.some((s) => s.matches.length >= resultLimit)) stoppedBy = 'results';
+  if (stoppedBy === 'end' && matched >= resultLimit) stoppedBy = 'results';
   report(true);
 
   const allMatches = scans.flatMap((s) => s.matches).sort(byTimeAsc);
@@ -202,5 +202,3 @@ export async function browseMessages(
     stats: { scanned, matched, elapsedMs: Date.now() - started, stoppedBy },
   };
 }
-
-export type { MessageParsed };

@@ -1,6 +1,6 @@
 // Produce, live tail and export: the message actions other than browsing.
 import { randomUUID } from 'node:crypto';
-import { CompressionTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { ContractError } from '../contract/errors.js';
 import type { MessageView, MethodOutput, MethodParsedInput } from '../contract/index.js';
 import type { KafkaAdapter, RawRecord } from './kafka-adapter.js';
@@ -8,6 +8,8 @@ import { compileFilter } from './js-filter.js';
 import { encodeString, headerEntries, toMessageView } from './message-codec.js';
 import { fetchPartitions } from './record-fetch.js';
 import { topicMeta } from './topic-service.js';
+
+const { CompressionTypes } = kafkajs;
 
 const COMPRESSION = {
   none: CompressionTypes.None,

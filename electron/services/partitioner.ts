@@ -1,6 +1,8 @@
 // Kafka's default key partitioner (murmur2, as the Java client), taken from kafkajs rather than
 // rewritten, so the partition we predict is the partition kafkajs produces to.
-import { Partitioners } from 'kafkajs';
+import kafkajs from 'kafkajs';
+
+const { Partitioners } = kafkajs;
 
 const partitioner = Partitioners.DefaultPartitioner();
 

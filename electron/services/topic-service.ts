@@ -1,8 +1,10 @@
 // Cluster overview and topic operations over one KafkaAdapter.
-import { ConfigResourceTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { ContractError } from '../contract/errors.js';
 import type { MethodOutput, MethodParsedInput } from '../contract/index.js';
 import type { KafkaAdapter, RawMetadata } from './kafka-adapter.js';
+
+const { ConfigResourceTypes } = kafkajs;
 
 type TopicMeta = RawMetadata['topicMetadata'][number];
 
