@@ -84,7 +84,7 @@ export function offsetForTimestampInLog(segments: readonly LogSegment[], ts: num
   for (const seg of segments) {
     if (seg.nextOffset <= logStartOffset || seg.maxTimestamp < ts) continue;
     const fromOffset = Math.max(seg.timeIndex.searchStartFor(ts), logStartOffset);
-    const from = seg.offsetIndex.lookup(fromOffset);
+    const from = seg.positionFor(fromOffset);
     let answer: { offset: number; timestamp: number } | null = null;
     seg.scanHeaders(from, (h, pos) => {
       if (h.lastOffset < logStartOffset || h.maxTimestamp < ts) return true;

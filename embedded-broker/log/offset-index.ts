@@ -64,6 +64,21 @@ export class OffsetIndex {
 
   /** File position of the last indexed batch starting at or before `offset` (0 if none). */
   lookup(offset: number): number {
+    const i = this.floorEntry(offset);
+    return i < 0 ? 0 : this.pos[i]!;
+  }
+
+  /** Absolute offset of entry `i` (the base offset of the batch at its position). */
+  entryOffset(i: number): number {
+    return this.baseOffset + this.rel[i]!;
+  }
+
+  entryPosition(i: number): number {
+    return this.pos[i]!;
+  }
+
+  /** Index of the last entry whose offset is <= `offset`, -1 if none. */
+  floorEntry(offset: number): number {
     const target = offset - this.baseOffset;
     let lo = 0;
     let hi = this.n - 1;
@@ -77,7 +92,7 @@ export class OffsetIndex {
         hi = mid - 1;
       }
     }
-    return found < 0 ? 0 : this.pos[found]!;
+    return found;
   }
 
   /** Drops entries pointing at or beyond `position`. */

@@ -68,9 +68,9 @@ export class PartitionLog {
 
     const segments: LogSegment[] = [];
     if (bases.length === 0) {
-      segments.push(LogSegment.create(dir, checkpointed !== null && checkpointed > 0 ? checkpointed : 0, now()));
+      segments.push(LogSegment.create(dir, checkpointed !== null && checkpointed > 0 ? checkpointed : 0, now(), config.indexIntervalBytes));
     } else {
-      for (const base of bases) segments.push(LogSegment.openExisting(dir, base));
+      for (const base of bases) segments.push(LogSegment.openExisting(dir, base, config.indexIntervalBytes));
       segments.forEach((seg, i) => {
         const isLast = i === segments.length - 1;
         const nextBase = isLast ? null : segments[i + 1]!.baseOffset;
@@ -99,6 +99,7 @@ export class PartitionLog {
 
   setConfig(config: LogConfig): void {
     this.config = config;
+    for (const seg of this.segments) seg.indexIntervalBytes = config.indexIntervalBytes;
   }
 
   get logStartOffset(): number {
@@ -211,7 +212,7 @@ export class PartitionLog {
     seg.sealTimeIndex();
     seg.writeIndexes(true);
     seg.flush();
-    this.segments.push(LogSegment.create(this.dir, seg.nextOffset, now));
+    this.segments.push(LogSegment.create(this.dir, seg.nextOffset, now, this.config.indexIntervalBytes));
   }
 
   private afterAppend(messages: number, now: number): void {
@@ -353,7 +354,7 @@ export class PartitionLog {
   truncateFullyAndStartAt(offset: number): void {
     this.ensureOpen();
     for (const seg of this.segments) seg.deleteFiles(0);
-    this.segments = [LogSegment.create(this.dir, offset, this.now())];
+    this.segments = [LogSegment.create(this.dir, offset, this.now(), this.config.indexIntervalBytes)];
     this.totalBytes = 0;
     this.epochs.clear();
     this.startOffset = offset;
@@ -421,7 +422,7 @@ function recomputeMaxTimestamp(seg: LogSegment): void {
   seg.timeIndex.truncateToOffset(seg.nextOffset);
   seg.maxTimestamp = seg.timeIndex.lastTimestamp();
   seg.maxTimestampBatchOffset = seg.timeIndex.lastOffset();
-  const from = seg.maxTimestampBatchOffset >= 0 ? seg.offsetIndex.lookup(seg.maxTimestampBatchOffset) : 0;
+  const from = seg.maxTimestampBatchOffset >= 0 ? seg.positionFor(seg.maxTimestampBatchOffset) : 0;
   seg.scanHeaders(from, (h) => {
     if (h.maxTimestamp > seg.maxTimestamp) {
       seg.maxTimestamp = h.maxTimestamp;

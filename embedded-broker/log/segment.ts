@@ -35,6 +35,8 @@ export class LogSegment {
   created: number;
   bytesSinceIndexEntry = 0;
   indexesDirty = false;
+  /** index.interval.bytes, kept current by the owning log. */
+  indexIntervalBytes = 4096;
 
   private constructor(readonly dir: string, readonly baseOffset: number, fd: number, size: number, created: number) {
     this.logPath = path.join(dir, segmentFileName(baseOffset, '.log'));
@@ -49,22 +51,25 @@ export class LogSegment {
   }
 
   /** A new, empty segment (any leftover files of that name are replaced). */
-  static create(dir: string, baseOffset: number, now: number): LogSegment {
+  static create(dir: string, baseOffset: number, now: number, indexIntervalBytes: number): LogSegment {
     const logPath = path.join(dir, segmentFileName(baseOffset, '.log'));
     const fd = fs.openSync(logPath, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o644);
     const seg = new LogSegment(dir, baseOffset, fd, 0, now);
+    seg.indexIntervalBytes = indexIntervalBytes;
     seg.indexesDirty = true;
     seg.writeIndexes();
     return seg;
   }
 
   /** Opens an existing segment file; indexes and offsets are filled in by recovery. */
-  static openExisting(dir: string, baseOffset: number): LogSegment {
+  static openExisting(dir: string, baseOffset: number, indexIntervalBytes: number): LogSegment {
     const logPath = path.join(dir, segmentFileName(baseOffset, '.log'));
     const fd = fs.openSync(logPath, fs.constants.O_RDWR);
     const st = fs.fstatSync(fd);
     const created = st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs;
-    return new LogSegment(dir, baseOffset, fd, st.size, created);
+    const seg = new LogSegment(dir, baseOffset, fd, st.size, created);
+    seg.indexIntervalBytes = indexIntervalBytes;
+    return seg;
   }
 
   /**
@@ -173,27 +178,58 @@ export class LogSegment {
 
   /**
    * The first batch whose lastOffset >= `offset`, found from the index. Null when the segment
-   * has none. A corrupt index is detected by an implausible header and answered by a linear
-   * scan from the start (and a rebuild by the caller on the next recovery).
+   * has none. Every index entry points at a batch starting at the entry's offset; when the
+   * header found there says otherwise, the index is corrupt and is rebuilt from the headers.
    */
   findBatch(offset: number): { position: number; header: BatchHeader } | null {
     if (offset >= this.nextOffset) return null;
-    let found: { position: number; header: BatchHeader } | null = null;
-    const visit = (h: BatchHeader, p: number): boolean => {
-      if (h.lastOffset >= offset) {
-        found = { position: p, header: h };
-        return false;
-      }
-      return true;
-    };
-    const start = this.offsetIndex.lookup(offset);
-    const res = this.scanHeaders(start, visit);
-    if (res.corrupt && found === null && start > 0) {
-      this.offsetIndex.clear();
-      this.indexesDirty = true;
-      this.scanHeaders(0, visit);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const e = this.offsetIndex.floorEntry(offset);
+      const start = e < 0 ? 0 : this.offsetIndex.entryPosition(e);
+      const expectedBase = e < 0 ? -1 : this.offsetIndex.entryOffset(e);
+      let found: { position: number; header: BatchHeader } | null = null;
+      let mismatch = false;
+      const res = this.scanHeaders(start, (h, p) => {
+        if (p === start && expectedBase >= 0 && h.baseOffset !== expectedBase) {
+          mismatch = true;
+          return false;
+        }
+        if (h.lastOffset >= offset) {
+          found = { position: p, header: h };
+          return false;
+        }
+        return true;
+      });
+      if (!mismatch && !(res.corrupt && found === null && start > 0)) return found;
+      this.rebuildIndexesFromHeaders();
     }
-    return found;
+    return null;
+  }
+
+  /** File position from which to scan for `offset`, verified against the batch found there. */
+  positionFor(offset: number): number {
+    const e = this.offsetIndex.floorEntry(offset);
+    if (e < 0) return 0;
+    const position = this.offsetIndex.entryPosition(e);
+    let ok = false;
+    this.scanHeaders(position, (h) => {
+      ok = h.baseOffset === this.offsetIndex.entryOffset(e);
+      return false;
+    });
+    if (ok) return position;
+    this.rebuildIndexesFromHeaders();
+    return this.offsetIndex.lookup(offset);
+  }
+
+  /** Recreates both indexes by walking the batch headers (a corrupt index found at run time). */
+  rebuildIndexesFromHeaders(): void {
+    this.resetIndexes();
+    const res = this.scanHeaders(0, (h, p) => {
+      this.trackBatch(h.baseOffset, h.lastOffset, h.maxTimestamp, h.size, p, this.indexIntervalBytes);
+      return true;
+    });
+    // Whatever cannot be parsed is excluded from reads.
+    if (res.corrupt) this.size = res.position;
   }
 
   /** Cuts the file (and indexes) at `position`, a batch boundary. */
