@@ -13,7 +13,7 @@ import { parseIntegers, readCheckpoint, writeCheckpoint } from './checkpoint-fil
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { maxTimestampInLog, offsetForTimestampInLog, readFromSegments, segmentIndexFor } from './log-read.js';
-import { loadTrustedSegment, recoverSegment } from './recovery.js';
+import { openSegments } from './recovery.js';
 import { LogSegment, rmQuiet } from './segment.js';
 
 export { DEFAULT_LOG_CONFIG, type LogConfig };
@@ -66,22 +66,8 @@ export class PartitionLog {
     const checkpointLines = readCheckpoint(path.join(dir, LOG_START_OFFSET_FILE));
     const checkpointed = checkpointLines?.length === 1 ? parseIntegers(checkpointLines[0]!, 1)?.[0] ?? null : null;
 
-    const segments: LogSegment[] = [];
-    if (bases.length === 0) {
-      segments.push(LogSegment.create(dir, checkpointed !== null && checkpointed > 0 ? checkpointed : 0, now(), config.indexIntervalBytes));
-    } else {
-      for (const base of bases) segments.push(LogSegment.openExisting(dir, base, config.indexIntervalBytes));
-      segments.forEach((seg, i) => {
-        const isLast = i === segments.length - 1;
-        const nextBase = isLast ? null : segments[i + 1]!.baseOffset;
-        if (isLast && !clean) {
-          recoverSegment(seg, config.indexIntervalBytes, true);
-        } else if (!loadTrustedSegment(seg, nextBase, config.indexIntervalBytes)) {
-          recoverSegment(seg, config.indexIntervalBytes, isLast);
-        }
-        seg.writeIndexes();
-      });
-    }
+    const initialBase = checkpointed !== null && checkpointed > 0 ? checkpointed : 0;
+    const segments = openSegments(dir, bases, clean, config.indexIntervalBytes, initialBase, now());
     // Remove the marker only now: a crash from here on must trigger recovery next time.
     rmQuiet(marker);
 
@@ -275,7 +261,7 @@ export class PartitionLog {
     let deleted = this.deleteSegmentsBelowStart();
 
     if (cfg.retentionMs >= 0) {
-      const expired = (s: LogSegment): boolean => s.size > 0 && now - largestTimestamp(s) > cfg.retentionMs;
+      const expired = (s: LogSegment): boolean => s.size > 0 && now - s.largestTimestamp() > cfg.retentionMs;
       let n = 0;
       while (n < this.segments.length && expired(this.segments[n]!)) n++;
       // The whole log expired: roll so the old active segment can go too.
@@ -346,7 +332,7 @@ export class PartitionLog {
       this.totalBytes -= seg.size - found.position;
       seg.truncateToPosition(found.position);
       seg.nextOffset = found.header.baseOffset;
-      recomputeMaxTimestamp(seg);
+      seg.recomputeMaxTimestampAfterTruncation();
     }
     this.epochs.truncateFromEnd(this.logEndOffset);
   }
@@ -405,32 +391,4 @@ export class PartitionLog {
   private ensureOpen(): void {
     if (this.closed) throw new Error(`log ${this.dir} is closed`);
   }
-}
-
-/** Kafka's segment "largest timestamp": the max record timestamp, or the file's mtime without one. */
-function largestTimestamp(seg: LogSegment): number {
-  if (seg.maxTimestamp >= 0) return seg.maxTimestamp;
-  try {
-    return fs.fstatSync(seg.fd).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-/** After truncation, the max timestamp may have been cut away: recompute from the time index on. */
-function recomputeMaxTimestamp(seg: LogSegment): void {
-  seg.timeIndex.truncateToOffset(seg.nextOffset);
-  seg.maxTimestamp = seg.timeIndex.lastTimestamp();
-  seg.maxTimestampBatchOffset = seg.timeIndex.lastOffset();
-  const from = seg.maxTimestampBatchOffset >= 0 ? seg.positionFor(seg.maxTimestampBatchOffset) : 0;
-  seg.scanHeaders(from, (h) => {
-    if (h.maxTimestamp > seg.maxTimestamp) {
-      seg.maxTimestamp = h.maxTimestamp;
-      seg.maxTimestampBatchOffset = h.baseOffset;
-    }
-    return true;
-  });
-  // Bytes since the last index entry decide where the next entry goes.
-  seg.bytesSinceIndexEntry = seg.size - seg.offsetIndex.lastPosition();
-  seg.indexesDirty = true;
 }

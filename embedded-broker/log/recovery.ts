@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { BATCH_HEADER_SIZE, computeBatchCrc, readBatchHeader } from '../protocol/record-batch.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
-import type { LogSegment } from './segment.js';
+import { LogSegment } from './segment.js';
 
 const CHUNK_SIZE = 1 << 20;
 let chunk: Buffer | null = null;
@@ -121,4 +121,26 @@ export function loadTrustedSegment(seg: LogSegment, nextSegmentBase: number | nu
   if (res.corrupt || res.position !== seg.size) return false;
   seg.indexesDirty = false;
   return true;
+}
+
+/**
+ * Opens the segments with the given base offsets (sorted). After an unclean shutdown the active
+ * segment is recovered in full; any segment whose indexes are unusable is rebuilt by scanning.
+ * With no segments at all, an empty one is created at `initialBase`.
+ */
+export function openSegments(dir: string, bases: readonly number[], clean: boolean, indexIntervalBytes: number,
+  initialBase: number, now: number): LogSegment[] {
+  if (bases.length === 0) return [LogSegment.create(dir, initialBase, now, indexIntervalBytes)];
+  const segments = bases.map((base) => LogSegment.openExisting(dir, base, indexIntervalBytes));
+  segments.forEach((seg, i) => {
+    const isLast = i === segments.length - 1;
+    const nextBase = isLast ? null : segments[i + 1]!.baseOffset;
+    if (isLast && !clean) {
+      recoverSegment(seg, indexIntervalBytes, true);
+    } else if (!loadTrustedSegment(seg, nextBase, indexIntervalBytes)) {
+      recoverSegment(seg, indexIntervalBytes, isLast);
+    }
+    seg.writeIndexes();
+  });
+  return segments;
 }

@@ -240,6 +240,34 @@ export class LogSegment {
     this.indexesDirty = true;
   }
 
+  /** Kafka's "largest timestamp": the max record timestamp, or the file's mtime without one. */
+  largestTimestamp(): number {
+    if (this.maxTimestamp >= 0) return this.maxTimestamp;
+    try {
+      return fs.fstatSync(this.fd).mtimeMs;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** After truncation the max timestamp may have been cut away: recompute from the time index on. */
+  recomputeMaxTimestampAfterTruncation(): void {
+    this.timeIndex.truncateToOffset(this.nextOffset);
+    this.maxTimestamp = this.timeIndex.lastTimestamp();
+    this.maxTimestampBatchOffset = this.timeIndex.lastOffset();
+    const from = this.maxTimestampBatchOffset >= 0 ? this.positionFor(this.maxTimestampBatchOffset) : 0;
+    this.scanHeaders(from, (h) => {
+      if (h.maxTimestamp > this.maxTimestamp) {
+        this.maxTimestamp = h.maxTimestamp;
+        this.maxTimestampBatchOffset = h.baseOffset;
+      }
+      return true;
+    });
+    // Bytes since the last index entry decide where the next entry goes.
+    this.bytesSinceIndexEntry = this.size - this.offsetIndex.lastPosition();
+    this.indexesDirty = true;
+  }
+
   flush(): void {
     fs.fsyncSync(this.fd);
   }
