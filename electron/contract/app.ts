@@ -10,5 +10,5 @@ export const appInfoSchema = z.object({
 });
 
 export const appMethods = {
-  'app.info': { input: z.object({}), output: appInfoSchema },
+  'app.info': { input: z.strictObject({}), output: appInfoSchema },
 } as const;

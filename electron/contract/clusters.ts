@@ -89,7 +89,7 @@ export const clusterOverviewSchema = z.object({
 export type ClusterOverview = z.infer<typeof clusterOverviewSchema>;
 
 export const clusterMethods = {
-  'clusters.list': { input: z.object({}), output: z.array(clusterSummarySchema) },
+  'clusters.list': { input: z.strictObject({}), output: z.array(clusterSummarySchema) },
   'clusters.get': { input: clusterRef, output: clusterSummarySchema },
   /** Adds a remote cluster; returns it with its new id. */
   'clusters.add': { input: clusterConfigInput, output: clusterSummarySchema },

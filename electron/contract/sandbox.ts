@@ -25,7 +25,7 @@ export type SandboxStatus = z.infer<typeof sandboxStatusSchema>;
 const nodeRef = z.object({ nodeId: z.number().int().min(0) });
 
 export const sandboxMethods = {
-  'sandbox.status': { input: z.object({}), output: sandboxStatusSchema },
+  'sandbox.status': { input: z.strictObject({}), output: sandboxStatusSchema },
   'sandbox.stopBroker': { input: nodeRef, output: okSchema },
   'sandbox.crashBroker': { input: nodeRef, output: okSchema },
   'sandbox.startBroker': { input: nodeRef, output: okSchema },

@@ -8,19 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { safeStorageCipher, userFileCipher } from '../services/settings-store.js';
 import { startAppServices, type AppServices } from './app-services.js';
 import { registerIpc } from './ipc-registration.js';
+import { APP_ORIGIN, CSP, isTrustedRendererUrl } from './electron-main-trust.js';
 import { loadWindowState, saveWindowState, visibleOn } from './window-state.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = process.env.KEEL_ROOT ?? path.resolve(here, '../..');
 const RENDERER_DIR = path.join(ROOT, 'dist/renderer');
 const PRELOAD = path.join(ROOT, 'dist/preload/preload.cjs');
-const APP_ORIGIN = 'app://keel';
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
-
-export function isTrustedRendererUrl(url: string): boolean {
-  return url === APP_ORIGIN || url.startsWith(`${APP_ORIGIN}/`);
-}
 
 async function main(): Promise<void> {
   const electron: any = await import('electron' as string);

@@ -2,6 +2,7 @@
 // write batches compressed by any Kafka client. kafkajs ships only gzip.
 import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
+import { initZstdWasmOnce } from '../../embedded-broker/protocol/zstd-wasm-init.js';
 
 // kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
 const { CompressionCodecs, CompressionTypes } = kafkajs;
@@ -24,7 +25,7 @@ export function registerCompressionCodecs(): Promise<void> {
       compress(data: Uint8Array, level?: number): Uint8Array;
       decompress(data: Uint8Array): Uint8Array;
     };
-    await zstd.init();
+    await initZstdWasmOnce(zstd);
 
     const snappyCodec: Codec = {
       // Kafka's Java client writes xerial-framed snappy; raw snappy is what kafkajs' own
