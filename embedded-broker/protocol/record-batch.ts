@@ -15,6 +15,7 @@ import { crc32c } from '@node-rs/crc32';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { createRequire } from 'node:module';
+import { initZstdWasmOnce } from './zstd-wasm-init.js';
 
 export const BATCH_HEADER_SIZE = 61;
 /** baseOffset + batchLength: the bytes not counted by batchLength. */
@@ -290,7 +291,7 @@ async function zstdDecompress(data: Buffer): Promise<Buffer> {
   zstdWasmReady ??= (async () => {
     const pkg = loadOptional<ZstdWasm>('@bokuweb/zstd-wasm');
     if (!pkg) return null;
-    await pkg.init();
+    await initZstdWasmOnce(pkg);
     return pkg;
   })();
   const zstd = await zstdWasmReady;
