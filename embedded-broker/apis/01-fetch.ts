@@ -4,7 +4,9 @@
 // one batch in the response so a large batch cannot stall a consumer (KIP-74). When less
 // than min bytes is available the request long-polls until an append to one of its
 // partitions or max wait. Fetch sessions are not offered: answering session id 0 tells
-// clients to keep sending full fetches.
+// clients to keep sending full fetches. A fetch carrying a replica id is a follower's:
+// it reads up to the log end offset, reports the follower's position to the leader (which
+// may move the high watermark and grow the ISR) and long-polls on appends instead.
 import { defineApi, type RequestContext } from './api-handler.js';
 import { ErrorCode, KafkaError } from '../cluster/error-codes.js';
 import { errorCodeOf, leaderPartition } from './partition-access.js';
@@ -24,7 +26,11 @@ interface Target {
   lookupError?: { code: number; message: string };
 }
 
-function resolveTargets(ctx: RequestContext, req: FetchRequest): Target[] {
+function replicaIdOf(ctx: RequestContext, req: FetchRequest): number {
+  return ctx.version >= 15 ? req.replicaState.replicaId : req.replicaId;
+}
+
+function resolveTargets(ctx: RequestContext, req: FetchRequest, replicaId: number): Target[] {
   const targets: Target[] = [];
   for (const t of req.topics) {
     const topic = ctx.version >= 13 ? ctx.cluster.topicsById.get(t.topicId) : ctx.cluster.topics.get(t.topic);
@@ -33,6 +39,9 @@ function resolveTargets(ctx: RequestContext, req: FetchRequest): Target[] {
       try {
         if (!topic) throw new KafkaError(ctx.version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'Unknown topic');
         target.partition = leaderPartition(ctx, topic, p.partition, p.currentLeaderEpoch);
+        if (replicaId >= 0 && !target.partition.state.replicas.includes(replicaId)) {
+          throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `Broker ${replicaId} is not a replica of ${target.partition.name}.`);
+        }
       } catch (err) {
         target.lookupError = errorCodeOf(ctx, err);
       }
@@ -48,8 +57,8 @@ interface ReadOutcome {
   response: Encodable<FetchResponse>;
 }
 
-function readAll(ctx: RequestContext, req: FetchRequest, targets: Target[]): ReadOutcome {
-  const readCommitted = req.isolationLevel === 1;
+function readAll(ctx: RequestContext, req: FetchRequest, targets: Target[], replicaId: number): ReadOutcome {
+  const readCommitted = req.isolationLevel === 1 && replicaId < 0;
   let remaining = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
   let bytes = 0;
   let hasError = false;
@@ -58,7 +67,7 @@ function readAll(ctx: RequestContext, req: FetchRequest, targets: Target[]): Rea
     const key = target.topic ?? `${target.topicName}/${target.topicId}`;
     let entry = byTopic.get(key);
     if (!entry) byTopic.set(key, (entry = { topic: target.topicName, topicId: target.topicId, partitions: [] }));
-    const data = readPartition(target, readCommitted, remaining, bytes === 0, ctx);
+    const data = readPartition(target, readCommitted, remaining, bytes === 0, ctx, replicaId);
     if (data.errorCode !== ErrorCode.NONE) hasError = true;
     const size = data.size;
     bytes += size;
@@ -72,7 +81,7 @@ function readAll(ctx: RequestContext, req: FetchRequest, targets: Target[]): Rea
   };
 }
 
-function readPartition(target: Target, readCommitted: boolean, remaining: number, first: boolean, ctx: RequestContext) {
+function readPartition(target: Target, readCommitted: boolean, remaining: number, first: boolean, ctx: RequestContext, replicaId: number) {
   const base = { partitionIndex: target.index, preferredReadReplica: -1, abortedTransactions: readCommitted ? [] : null };
   const fail = (code: number) => ({
     errorCode: code,
@@ -86,7 +95,9 @@ function readPartition(target: Target, readCommitted: boolean, remaining: number
     if (partition.state.leader !== ctx.node.nodeId) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'leader moved');
     const log = partition.leaderLog();
     const hw = partition.highWatermark;
-    const upper = hw; // the last stable offset equals the high watermark until transactions exist
+    // Followers copy everything the leader has; consumers see only what the ISR holds.
+    // (The last stable offset equals the high watermark until transactions exist.)
+    const upper = replicaId >= 0 ? log.logEndOffset : hw;
     if (target.fetchOffset < log.logStartOffset || target.fetchOffset > log.logEndOffset) {
       throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `Fetch offset ${target.fetchOffset} is out of range [${log.logStartOffset}, ${log.logEndOffset}]`);
     }
@@ -107,6 +118,17 @@ function currentLeader(target: Target) {
   return state ? { leaderId: state.leader, leaderEpoch: state.leaderEpoch } : undefined;
 }
 
+/** The fetch offset is the follower's log end offset: tell the leader, which may move the HW and ISR. */
+function recordFollowerPositions(ctx: RequestContext, targets: Target[], replicaId: number): void {
+  const now = Date.now();
+  for (const target of targets) {
+    const partition = target.partition;
+    if (!partition || target.lookupError || partition.deleted) continue;
+    partition.recordFollowerFetch(replicaId, target.fetchOffset, now);
+    ctx.cluster.controller.followerFetched(partition, replicaId);
+  }
+}
+
 export const fetchApi = defineApi<FetchRequest, Encodable<FetchResponse>>({
   apiKey: 1,
   name: 'Fetch',
@@ -116,8 +138,10 @@ export const fetchApi = defineApi<FetchRequest, Encodable<FetchResponse>>({
     if (ctx.version >= 7 && req.sessionId !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
-    const targets = resolveTargets(ctx, req);
-    const first = readAll(ctx, req, targets);
+    const replicaId = replicaIdOf(ctx, req);
+    const targets = resolveTargets(ctx, req, replicaId);
+    if (replicaId >= 0) recordFollowerPositions(ctx, targets, replicaId);
+    const first = readAll(ctx, req, targets, replicaId);
     if (first.bytes >= req.minBytes || req.maxWaitMs <= 0 || first.hasError || targets.length === 0) return first.response;
     return new Promise((resolve) => {
       const unsubscribes: (() => void)[] = [];
@@ -127,7 +151,7 @@ export const fetchApi = defineApi<FetchRequest, Encodable<FetchResponse>>({
         settled = true;
         clearTimeout(timer);
         for (const u of unsubscribes) u();
-        resolve(readAll(ctx, req, targets).response);
+        resolve(readAll(ctx, req, targets, replicaId).response);
       };
       const timer = setTimeout(finish, req.maxWaitMs);
       const onAppend = () => {
@@ -137,10 +161,13 @@ export const fetchApi = defineApi<FetchRequest, Encodable<FetchResponse>>({
           finish();
           return;
         }
-        const outcome = readAll(ctx, req, targets);
+        const outcome = readAll(ctx, req, targets, replicaId);
         if (outcome.bytes >= req.minBytes || outcome.hasError) finish();
       };
-      for (const target of targets) if (target.partition) unsubscribes.push(target.partition.onAppend(onAppend));
+      for (const target of targets) {
+        const p = target.partition;
+        if (p) unsubscribes.push(replicaId >= 0 ? p.onAppend(onAppend) : p.onProgress(onAppend));
+      }
     });
   },
 });

@@ -5,6 +5,7 @@ import { fetchApi } from './01-fetch.js';
 import { listOffsetsApi } from './02-list-offsets.js';
 import { metadataApi } from './03-metadata.js';
 import { apiVersionsApi } from './18-api-versions.js';
+import { offsetForLeaderEpochApi } from './23-offset-for-leader-epoch.js';
 import { createTopicsApi } from './19-create-topics.js';
 import { deleteTopicsApi } from './20-delete-topics.js';
 import { deleteRecordsApi } from './21-delete-records.js';
@@ -20,6 +21,7 @@ const handlers: ApiHandler[] = [
   listOffsetsApi,
   metadataApi,
   apiVersionsApi,
+  offsetForLeaderEpochApi,
   createTopicsApi,
   deleteTopicsApi,
   deleteRecordsApi,

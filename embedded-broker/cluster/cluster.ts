@@ -3,9 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BrokerNode, type LogLevel } from './broker-node.js';
-import { MetadataStore, type ClusterMetadata, type PartitionState } from './metadata-store.js';
+import { MetadataStore, type ClusterMetadata } from './metadata-store.js';
 import { Topic } from './topic.js';
-import { Partition } from './partition.js';
+import type { Partition } from './partition.js';
+import { Controller } from './controller.js';
+import { ReassignmentManager } from './reassignment.js';
+import { ReplicaManager } from '../replication/replica-manager.js';
 import { brokerConfigDefinition, SANDBOX_BROKER_DEFAULTS } from './config-definitions.js';
 import { TopicAdmin } from './topic-admin.js';
 import type { StartClusterOptions } from '../public-types.js';
@@ -20,8 +23,9 @@ export class Cluster {
   private readonly staticConfig: Record<string, string>;
   private readonly changeListeners = new Set<() => void>();
   private retentionTimer: NodeJS.Timeout | null = null;
-  /** Follower replication; until it lands topics are limited to one replica. */
-  readonly replicationEnabled = false;
+  readonly controller: Controller;
+  readonly replication: ReplicaManager;
+  readonly reassignments: ReassignmentManager;
   private closed = false;
 
   private constructor(readonly options: StartClusterOptions) {
@@ -34,6 +38,9 @@ export class Cluster {
     }
     for (const state of this.metadata.topics) this.registerTopic(new Topic(this, state));
     this.admin = new TopicAdmin(this);
+    this.controller = new Controller(this);
+    this.replication = new ReplicaManager(this);
+    this.reassignments = new ReassignmentManager(this);
   }
 
   static async start(options: StartClusterOptions): Promise<Cluster> {
@@ -58,6 +65,8 @@ export class Cluster {
       throw err;
     }
     cluster.scheduleRetention();
+    cluster.controller.start();
+    for (const topic of cluster.topics.values()) for (const p of topic.partitions) cluster.replication.partitionChanged(p);
     return cluster;
   }
 
@@ -138,49 +147,12 @@ export class Cluster {
     }
   }
 
-  /** Stops a broker: graceful flushes its logs; a crash abandons them as a killed process would. */
-  async stopBroker(nodeId: number, crash: boolean): Promise<void> {
-    const node = this.node(nodeId);
-    if (!node.isRunning) return;
-    // The listener's synchronous part (state, dropped connections) runs now; leadership
-    // moves before anything else can run, and only then do we wait for the socket close.
-    const listenerClosed = node.shutdownListener(crash ? 'crashed' : 'stopped');
-    for (const topic of this.topics.values()) {
-      for (const partition of topic.partitions) {
-        partition.closeLogOn(nodeId, crash);
-        if (partition.state.leader === nodeId) this.electLeader(partition);
-      }
-    }
-    this.persist();
-    await listenerClosed;
+  stopBroker(nodeId: number, crash: boolean): Promise<void> {
+    return this.controller.stopBroker(nodeId, crash);
   }
 
-  async startBroker(nodeId: number): Promise<void> {
-    const node = this.node(nodeId);
-    if (node.isRunning) return;
-    await node.listen();
-    for (const topic of this.topics.values()) {
-      for (const partition of topic.partitions) {
-        if (partition.state.leader < 0 && partition.state.replicas.includes(nodeId)) this.electLeader(partition);
-      }
-    }
-    this.persist();
-  }
-
-  /** Picks a leader among running in-sync replicas (preferred order first); -1 when none is eligible. */
-  electLeader(partition: Partition): void {
-    const state: PartitionState = partition.state;
-    const running = (id: number) => this.hasNode(id) && this.node(id).isRunning;
-    let leader = state.replicas.find((id) => state.isr.includes(id) && running(id)) ?? -1;
-    if (leader < 0 && partition.topic.config('unclean.leader.election.enable') === 'true') {
-      leader = state.replicas.find(running) ?? -1;
-      if (leader >= 0) state.isr = [leader];
-    }
-    if (leader === state.leader) return;
-    state.leader = leader;
-    state.leaderEpoch += 1;
-    partition.resetHighWatermark();
-    partition.notifyAppend();
+  startBroker(nodeId: number): Promise<void> {
+    return this.controller.startBroker(nodeId);
   }
 
   private scheduleRetention(): void {
@@ -204,6 +176,17 @@ export class Cluster {
     }
   }
 
+  /** How a broker connects to another broker's listener (replica fetchers). */
+  interBrokerConnectOptions(): { tls?: import('node:tls').ConnectionOptions } {
+    const tlsConfig = this.options.security?.tls;
+    return tlsConfig ? { tls: { ca: tlsConfig.ca ?? tlsConfig.cert, rejectUnauthorized: false } } : {};
+  }
+
+  /** Inter-broker connections authenticate like any client when the listeners require SASL. */
+  async authenticateInterBroker(_client: import('../replication/broker-client.js').BrokerClient): Promise<void> {
+    // SASL on the listeners is not configurable yet; nothing to do.
+  }
+
   log(level: LogLevel, message: string): void {
     if (this.options.logger) {
       this.options.logger(level, message);
@@ -216,6 +199,8 @@ export class Cluster {
     if (this.closed) return;
     this.closed = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.controller.close();
+    this.replication.close();
     for (const node of this.nodes) if (node.isRunning) await node.shutdownListener('stopped');
     for (const topic of this.topics.values()) {
       for (const partition of topic.partitions) {

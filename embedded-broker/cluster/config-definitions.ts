@@ -52,6 +52,9 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: 'socket.request.max.bytes', type: 'int', defaultValue: '104857600', min: 1, readOnly: true },
   { name: 'log.retention.check.interval.ms', type: 'long', defaultValue: '300000', min: 1, readOnly: true },
   { name: 'replica.lag.time.max.ms', type: 'long', defaultValue: '30000', min: 1 },
+  { name: 'replica.fetch.wait.max.ms', type: 'int', defaultValue: '500', min: 0 },
+  { name: 'broker.session.timeout.ms', type: 'int', defaultValue: '9000', min: 1 },
+  { name: 'auto.leader.rebalance.enable', type: 'boolean', defaultValue: 'true' },
   { name: 'group.initial.rebalance.delay.ms', type: 'int', defaultValue: '3000', min: 0 },
   { name: 'group.min.session.timeout.ms', type: 'int', defaultValue: '6000', min: 0 },
   { name: 'group.max.session.timeout.ms', type: 'int', defaultValue: '1800000', min: 0 },
@@ -66,6 +69,7 @@ export const SANDBOX_BROKER_DEFAULTS: Readonly<Record<string, string>> = {
   'log.segment.bytes': String(64 * 1024 * 1024),
   'log.retention.check.interval.ms': '30000',
   'replica.lag.time.max.ms': '5000',
+  'broker.session.timeout.ms': '3000',
   'group.initial.rebalance.delay.ms': '0',
   'log.segment.delete.delay.ms': '0',
 };

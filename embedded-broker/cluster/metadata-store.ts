@@ -13,6 +13,9 @@ export interface PartitionState {
   isr: number[];
   /** Bumped whenever replicas or ISR change (Kafka's partition epoch). */
   partitionEpoch: number;
+  /** An ongoing reassignment: replicas being added and removed (both inside `replicas`). */
+  addingReplicas?: number[];
+  removingReplicas?: number[];
 }
 
 export interface TopicState {

@@ -1,17 +1,34 @@
 // Run-time state of one topic partition: its replicas' logs (opened on first use, so a
-// cluster with many idle partitions starts instantly), the high watermark and the
-// listeners that long-polling fetches wait on.
+// cluster with many idle partitions starts instantly), what the leader knows about each
+// follower, the high watermark, and the waiters (long-poll fetches, acks=all produces).
 import { PartitionLog } from '../log/partition-log.js';
 import type { BatchHeader } from '../protocol/record-batch.js';
 import type { PartitionState } from './metadata-store.js';
 import type { Topic } from './topic.js';
+import { ErrorCode, KafkaError } from './error-codes.js';
+
+/** What the leader knows about one follower, from its fetches. */
+export interface FollowerProgress {
+  logEndOffset: number;
+  /** Last time the follower had fetched everything the leader had (Kafka's lastCaughtUpTimeMs). */
+  lastCaughtUpTime: number;
+  lastFetchTime: number;
+  lastFetchLeaderEndOffset: number;
+}
 
 export class Partition {
   private readonly logs = new Map<number, PartitionLog>();
-  /** Followers' log end offsets as last reported by their fetches. */
-  readonly followerEndOffsets = new Map<number, number>();
+  readonly followers = new Map<number, FollowerProgress>();
   private highWatermarkValue = -1;
+  /** The leader log's end offset when the current leader took over; followers must reach it to join the ISR. */
+  leaderEpochStartOffset = 0;
+  /** When the current leader took over; followers get this long to catch up before leaving the ISR. */
+  leaderSince = Date.now();
+  deleted = false;
+  /** Woken when the leader's log grows (follower fetches wait on this). */
   private readonly appendListeners = new Set<() => void>();
+  /** Woken when the high watermark moves or leadership/ISR changes (consumer fetches, acks=all). */
+  private readonly progressListeners = new Set<() => void>();
 
   constructor(
     readonly topic: Topic,
@@ -34,6 +51,7 @@ export class Partition {
   logOn(nodeId: number): PartitionLog {
     let log = this.logs.get(nodeId);
     if (!log) {
+      if (this.deleted) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${this.name} was deleted.`);
       const node = this.topic.cluster.node(nodeId);
       log = PartitionLog.open(node.partitionDir(this.topic.name, this.index), this.topic.logConfig());
       this.logs.set(nodeId, log);
@@ -48,18 +66,29 @@ export class Partition {
   /** Consumers read up to here: the smallest log end offset among the in-sync replicas. */
   get highWatermark(): number {
     if (this.highWatermarkValue < 0) this.advanceHighWatermark();
-    return this.highWatermarkValue;
+    return Math.max(this.highWatermarkValue, 0);
+  }
+
+  /** A follower's log end offset as the leader last heard it (its local log before any fetch). */
+  private followerEndOffset(replica: number): number {
+    const progress = this.followers.get(replica);
+    if (progress) return progress.logEndOffset;
+    const node = this.topic.cluster.node(replica);
+    return node.isRunning || this.logs.has(replica) ? this.logOn(replica).logEndOffset : 0;
   }
 
   advanceHighWatermark(): boolean {
     if (this.state.leader < 0) return false;
-    let hw = this.leaderLog().logEndOffset;
+    const leaderEnd = this.leaderLog().logEndOffset;
+    let hw = leaderEnd;
     for (const replica of this.state.isr) {
-      if (replica === this.state.leader) continue;
-      hw = Math.min(hw, this.followerEndOffsets.get(replica) ?? 0);
+      if (replica !== this.state.leader) hw = Math.min(hw, this.followerEndOffset(replica));
     }
+    // After an unclean election the new leader may hold less than the old high watermark.
+    if (this.highWatermarkValue > leaderEnd) this.highWatermarkValue = leaderEnd;
     if (hw > this.highWatermarkValue) {
       this.highWatermarkValue = hw;
+      this.notifyProgress();
       return true;
     }
     return false;
@@ -73,23 +102,56 @@ export class Partition {
       timestampType: this.topic.config('message.timestamp.type') === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
       now,
     });
+    for (const listener of [...this.appendListeners]) listener();
     this.advanceHighWatermark();
-    this.notifyAppend();
     return result;
   }
 
+  /** Records a follower's fetch position (Kafka's replica state update on the leader). */
+  recordFollowerFetch(replica: number, fetchOffset: number, now: number): void {
+    const leaderEnd = this.leaderLog().logEndOffset;
+    let progress = this.followers.get(replica);
+    if (!progress) {
+      progress = { logEndOffset: fetchOffset, lastCaughtUpTime: 0, lastFetchTime: now, lastFetchLeaderEndOffset: leaderEnd };
+      this.followers.set(replica, progress);
+    }
+    if (fetchOffset >= leaderEnd) progress.lastCaughtUpTime = Math.max(progress.lastCaughtUpTime, now);
+    else if (fetchOffset >= progress.lastFetchLeaderEndOffset) progress.lastCaughtUpTime = Math.max(progress.lastCaughtUpTime, progress.lastFetchTime);
+    progress.logEndOffset = fetchOffset;
+    progress.lastFetchTime = now;
+    progress.lastFetchLeaderEndOffset = leaderEnd;
+  }
+
+  /** Follower waiters: the leader's log grew. */
   onAppend(listener: () => void): () => void {
     this.appendListeners.add(listener);
     return () => this.appendListeners.delete(listener);
   }
 
-  notifyAppend(): void {
-    for (const listener of [...this.appendListeners]) listener();
+  /** Consumer and acks=all waiters: the high watermark, the ISR or the leader changed. */
+  onProgress(listener: () => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
   }
 
-  /** Drops the high watermark cache after a leadership change; it is recomputed from the new leader. */
-  resetHighWatermark(): void {
-    this.highWatermarkValue = -1;
+  notifyProgress(): void {
+    for (const listener of [...this.progressListeners]) listener();
+  }
+
+  /** Leadership moved: forget what the old leader knew about followers and wake every waiter. */
+  leadershipChanged(): void {
+    this.followers.clear();
+    if (this.state.leader >= 0) {
+      const leaderEnd = this.leaderLog().logEndOffset;
+      this.leaderEpochStartOffset = leaderEnd;
+      this.highWatermarkValue = Math.min(this.highWatermarkValue, leaderEnd);
+    }
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    for (const listener of [...this.appendListeners]) listener();
+    this.notifyProgress();
   }
 
   applyLogConfig(): void {
@@ -111,12 +173,17 @@ export class Partition {
     else log.close();
   }
 
+  /** Removes one replica's data (topic deletion, or a replica moved away by reassignment). */
+  deleteReplica(nodeId: number): void {
+    const log = this.logs.get(nodeId) ?? this.logOn(nodeId);
+    this.logs.delete(nodeId);
+    log.deleteFromDisk();
+  }
+
   deleteFromDisk(): void {
-    for (const node of this.state.replicas) {
-      const log = this.logOn(node);
-      log.deleteFromDisk();
-    }
+    for (const node of this.state.replicas) this.deleteReplica(node);
+    this.deleted = true;
     this.logs.clear();
-    this.notifyAppend();
+    this.wakeAll();
   }
 }

@@ -60,6 +60,7 @@ export class TopicAdmin {
   createTopic(state: TopicState): Topic {
     const topic = new Topic(this.cluster, state);
     this.cluster.registerTopic(topic);
+    for (const p of topic.partitions) this.cluster.replication.partitionChanged(p);
     return topic;
   }
 
@@ -68,7 +69,10 @@ export class TopicAdmin {
       throw new KafkaError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');
     }
     this.cluster.unregisterTopic(topic);
-    for (const partition of topic.partitions) partition.deleteFromDisk();
+    for (const partition of topic.partitions) {
+      this.cluster.replication.partitionRemoved(partition);
+      partition.deleteFromDisk();
+    }
   }
 
   /** Validates adding partitions up to `count`; returns the new partition states. */
@@ -89,7 +93,9 @@ export class TopicAdmin {
   addPartitions(topic: Topic, states: PartitionState[]): void {
     for (const state of states) {
       topic.state.partitions.push(state);
-      topic.addPartition(new Partition(topic, state));
+      const partition = new Partition(topic, state);
+      topic.addPartition(partition);
+      this.cluster.replication.partitionChanged(partition);
     }
   }
 
@@ -117,7 +123,6 @@ export class TopicAdmin {
     if (rf > brokers.length) {
       throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${rf} larger than available brokers: ${brokers.length}.`);
     }
-    this.checkReplicationSupported(rf);
     const start = this.placementCursor++;
     const out: PartitionState[] = [];
     for (let i = 0; i < count; i++) {
@@ -137,16 +142,8 @@ export class TopicAdmin {
       if (new Set(a.brokerIds).size !== a.brokerIds.length) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Duplicate brokers in replica assignment ${a.brokerIds.join(',')}.`);
       const unknown = a.brokerIds.find((id) => !this.cluster.hasNode(id));
       if (unknown !== undefined) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Unknown broker ${unknown} in replica assignment.`);
-      this.checkReplicationSupported(a.brokerIds.length);
       const leader = a.brokerIds.find((id) => this.cluster.node(id).isRunning) ?? -1;
       return { partition: a.partitionIndex, replicas: [...a.brokerIds], leader, leaderEpoch: 0, isr: [...a.brokerIds], partitionEpoch: 0 };
     });
-  }
-
-  /** Until follower replication exists a replica would hold no data, so only RF 1 is honest. */
-  private checkReplicationSupported(rf: number): void {
-    if (rf > 1 && !this.cluster.replicationEnabled) {
-      throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor ${rf} is not supported by this sandbox yet: follower replication is not implemented, use 1.`);
-    }
   }
 }

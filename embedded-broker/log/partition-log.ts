@@ -368,6 +368,16 @@ export class PartitionLog {
     fs.writeFileSync(marker, '');
   }
 
+  /**
+   * A simulated crash: descriptors closed with nothing flushed, no indexes written and no
+   * clean-shutdown marker, so the next open runs recovery exactly as after a killed process.
+   */
+  abandon(): void {
+    if (this.closed) return;
+    for (const seg of this.segments) seg.close();
+    this.closed = true;
+  }
+
   deleteFromDisk(): void {
     if (!this.closed) for (const seg of this.segments) seg.close();
     this.closed = true;
