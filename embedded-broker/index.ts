@@ -26,12 +26,28 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
       stopBroker: (nodeId) => cluster.stopBroker(nodeId, false),
       crashBroker: (nodeId) => cluster.stopBroker(nodeId, true),
       startBroker: (nodeId) => cluster.startBroker(nodeId),
-      injectFault: () => {
-        throw new Error('Fault injection by error code is not available yet in this build of the sandbox.');
-      },
+      injectFault: (fault) => cluster.faults.inject(fault),
       setLatency: (nodeId, ms) => {
         if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number of ms, got ${ms}`);
         cluster.node(nodeId).latencyMs = ms;
+      },
+      isolateBroker: (nodeId, isolated) => {
+        cluster.node(nodeId);
+        cluster.replication.setIsolated(nodeId, isolated);
+        cluster.emitChange();
+      },
+      moveLeader: (topic, partition, nodeId) => {
+        const p = cluster.partition(topic, partition);
+        if (!p) throw new Error(`unknown partition ${topic}-${partition}`);
+        cluster.controller.moveLeader(p, nodeId);
+      },
+      clearFaults: () => {
+        cluster.faults.clear();
+        for (const n of cluster.nodes) {
+          n.latencyMs = 0;
+          cluster.replication.setIsolated(n.nodeId, false);
+        }
+        cluster.emitChange();
       },
       onChange: (listener) => cluster.onChange(listener),
     },

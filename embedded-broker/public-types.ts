@@ -41,9 +41,11 @@ export interface StartClusterOptions {
 }
 
 export interface FaultSpec {
-  /** Answer the next `count` requests of this API key on this broker (or any broker) with this error code. */
+  /** Answer the next `count` requests of this API key on this broker (or any broker) with this error code… */
   apiKey: number;
-  errorCode: number;
+  errorCode?: number;
+  /** …or process them but close the connection instead of answering (forces client retries). */
+  dropResponse?: boolean;
   count: number;
   nodeId?: number;
 }
@@ -58,6 +60,12 @@ export interface SandboxControl {
   injectFault(fault: FaultSpec): void;
   /** Extra latency added to every response of one broker (0 removes it). */
   setLatency(nodeId: number, ms: number): void;
+  /** Cuts a broker off from replication as a follower, so it falls out of every ISR; false heals it. */
+  isolateBroker(nodeId: number, isolated: boolean): void;
+  /** Moves a partition's leadership to another in-sync replica. */
+  moveLeader(topic: string, partition: number, nodeId: number): void;
+  /** Removes every armed fault and latency. */
+  clearFaults(): void;
   /** Called on any broker up/down or leadership/ISR change; returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
 }

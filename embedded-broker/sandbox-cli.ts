@@ -1,7 +1,9 @@
 // `npm run sandbox -- --brokers 3 --data-dir DIR [--port 9092] [--host 127.0.0.1]`:
 // the embedded cluster, headless. Prints the bootstrap servers, accepts fault commands on
-// standard input (stop N, crash N, start N, latency N MS, status, help) and shuts down
-// cleanly on Ctrl-C or SIGTERM.
+// standard input and shuts down
+// cleanly on Ctrl-C or SIGTERM. Commands: stop|crash|start N, latency N MS, isolate N,
+// heal N, fault API_KEY ERROR_CODE COUNT [N], drop API_KEY COUNT [N],
+// move TOPIC PARTITION N, clear, status, help.
 import path from 'node:path';
 import os from 'node:os';
 import readline from 'node:readline';
@@ -51,8 +53,9 @@ function parseOptions() {
 }
 
 async function runCommand(handle: ClusterHandle, line: string): Promise<string> {
-  const [command, arg, arg2] = line.trim().split(/\s+/);
+  const [command, arg, arg2, arg3, arg4] = line.trim().split(/\s+/);
   const nodeId = Number(arg);
+  const optionalNode = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   switch (command) {
     case '':
     case undefined:
@@ -74,8 +77,26 @@ async function runCommand(handle: ClusterHandle, line: string): Promise<string> 
     case 'latency':
       handle.control.setLatency(nodeId, Number(arg2));
       return `broker ${nodeId} latency ${Number(arg2)} ms`;
+    case 'isolate':
+      handle.control.isolateBroker(nodeId, true);
+      return `broker ${nodeId} isolated from replication`;
+    case 'heal':
+      handle.control.isolateBroker(nodeId, false);
+      return `broker ${nodeId} replicating again`;
+    case 'fault':
+      handle.control.injectFault({ apiKey: Number(arg), errorCode: Number(arg2), count: Number(arg3), nodeId: optionalNode(arg4) });
+      return `next ${arg3} requests of API ${arg} answer error ${arg2}`;
+    case 'drop':
+      handle.control.injectFault({ apiKey: Number(arg), dropResponse: true, count: Number(arg2), nodeId: optionalNode(arg3) });
+      return `next ${arg2} responses of API ${arg} dropped`;
+    case 'move':
+      handle.control.moveLeader(arg!, Number(arg2), Number(arg3));
+      return `${arg}-${arg2} now led by broker ${arg3}`;
+    case 'clear':
+      handle.control.clearFaults();
+      return 'faults cleared';
     case 'help':
-      return 'commands: status | stop N | crash N | start N | latency N MS | help';
+      return 'commands: status | stop N | crash N | start N | latency N MS | isolate N | heal N | fault API_KEY ERROR_CODE COUNT [N] | drop API_KEY COUNT [N] | move TOPIC PARTITION N | clear | help';
     default:
       return `unknown command "${command}" (try: help)`;
   }

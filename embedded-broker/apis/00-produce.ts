@@ -1,5 +1,8 @@
-// Produce (key 0), v3-11. Record batch v2 only (v0-2 carry message format 0/1, which
-// the sandbox does not store). Batches are CRC-checked, stored byte-for-byte as sent
+// Produce (key 0), v0-11. Record batch v2 only: a v0-2 request carrying message format
+// 0/1 gets UNSUPPORTED_FOR_MESSAGE_FORMAT (the sandbox does not store or convert them). v0-2
+// are still advertised because librdkafka (2.0.2 here) compresses gzip/snappy/lz4 only if the
+// broker lists Produce v0 (it sends v7 regardless); without it every such batch went out
+// uncompressed. Batches are CRC-checked, stored byte-for-byte as sent
 // (compressed batches are not recompressed) and acknowledged only after they reached the
 // log file. acks=0 gets no response at all. acks=-1 is refused up front when the ISR is
 // smaller than min.insync.replicas, and otherwise answered once the high watermark covers
@@ -94,7 +97,7 @@ function awaitReplication(ctx: RequestContext, pending: PendingAck[], timeoutMs:
 export const produceApi = defineApi<ProduceRequest, Encodable<ProduceResponse>>({
   apiKey: 0,
   name: 'Produce',
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 11,
   async handle(ctx, req) {
     const pending: PendingAck[] = [];

@@ -25,6 +25,8 @@ export interface RequestContext {
   readonly connection: ConnectionInfo;
   /** Time the request was read, ms since epoch. */
   readonly receivedAt: number;
+  /** A sandbox fault armed for this request: partition and resource lookups fail with it. */
+  readonly injectedError?: number;
 }
 
 /** Returned by a handler when Kafka sends no response (Produce with acks=0). */

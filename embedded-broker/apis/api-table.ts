@@ -10,6 +10,10 @@ import { createTopicsApi } from './19-create-topics.js';
 import { deleteTopicsApi } from './20-delete-topics.js';
 import { deleteRecordsApi } from './21-delete-records.js';
 import { describeConfigsApi } from './32-describe-configs.js';
+import { describeLogDirsApi } from './35-describe-log-dirs.js';
+import { electLeadersApi } from './43-elect-leaders.js';
+import { alterPartitionReassignmentsApi } from './45-alter-partition-reassignments.js';
+import { listPartitionReassignmentsApi } from './46-list-partition-reassignments.js';
 import { alterConfigsApi } from './33-alter-configs.js';
 import { createPartitionsApi } from './37-create-partitions.js';
 import { incrementalAlterConfigsApi } from './44-incremental-alter-configs.js';
@@ -26,6 +30,10 @@ const handlers: ApiHandler[] = [
   deleteTopicsApi,
   deleteRecordsApi,
   describeConfigsApi,
+  describeLogDirsApi,
+  electLeadersApi,
+  alterPartitionReassignmentsApi,
+  listPartitionReassignmentsApi,
   alterConfigsApi,
   createPartitionsApi,
   incrementalAlterConfigsApi,

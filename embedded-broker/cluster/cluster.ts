@@ -7,6 +7,7 @@ import { MetadataStore, type ClusterMetadata } from './metadata-store.js';
 import { Topic } from './topic.js';
 import type { Partition } from './partition.js';
 import { Controller } from './controller.js';
+import { FaultInjector } from './fault-injector.js';
 import { ReassignmentManager } from './reassignment.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import { brokerConfigDefinition, SANDBOX_BROKER_DEFAULTS } from './config-definitions.js';
@@ -26,6 +27,7 @@ export class Cluster {
   readonly controller: Controller;
   readonly replication: ReplicaManager;
   readonly reassignments: ReassignmentManager;
+  readonly faults = new FaultInjector();
   private closed = false;
 
   private constructor(readonly options: StartClusterOptions) {

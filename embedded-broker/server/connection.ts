@@ -24,6 +24,11 @@ export type RawFrameHandler = (frame: Buffer) => Buffer | Promise<Buffer>;
 
 let nextConnectionId = 1;
 
+/** APIs that answer with one top-level error (FindCoordinator, JoinGroup, …) get the injected one there too. */
+function applyInjectedError(body: unknown, errorCode: number): void {
+  if (body && typeof body === 'object' && 'errorCode' in body) (body as { errorCode: number }).errorCode = errorCode;
+}
+
 export class Connection implements ConnectionInfo {
   readonly id = nextConnectionId++;
   readonly remoteAddress: string;
@@ -176,6 +181,7 @@ export class Connection implements ConnectionInfo {
         return;
       }
     }
+    const fault = this.node.cluster.faults.take(this.node.nodeId, header.apiKey);
     const ctx: RequestContext = {
       cluster: this.node.cluster,
       node: this.node,
@@ -183,11 +189,18 @@ export class Connection implements ConnectionInfo {
       version: header.apiVersion,
       connection: this,
       receivedAt: Date.now(),
+      injectedError: fault?.errorCode,
     };
     this.respond(async () => {
       const outcome = supported ? await handler.handle(ctx, body) : await handler.answerUnsupportedVersion!(ctx);
+      if (fault?.dropResponse) {
+        this.node.log('info', `connection ${this.id}: dropping the ${handler.name} response (sandbox fault)`);
+        this.destroy();
+        return null;
+      }
       if (outcome === NO_RESPONSE) return null;
       const { version, body: responseBody } = supported ? { version: header.apiVersion, body: outcome } : (outcome as { version: number; body: unknown });
+      if (fault?.errorCode !== undefined) applyInjectedError(responseBody, fault.errorCode);
       return this.encodeResponse(header, version, responseBody as object);
     });
   }
