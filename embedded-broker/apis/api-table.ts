@@ -4,6 +4,17 @@ import { produceApi } from './00-produce.js';
 import { fetchApi } from './01-fetch.js';
 import { listOffsetsApi } from './02-list-offsets.js';
 import { metadataApi } from './03-metadata.js';
+import { offsetCommitApi } from './08-offset-commit.js';
+import { offsetFetchApi } from './09-offset-fetch.js';
+import { findCoordinatorApi } from './10-find-coordinator.js';
+import { joinGroupApi } from './11-join-group.js';
+import { heartbeatApi } from './12-heartbeat.js';
+import { leaveGroupApi } from './13-leave-group.js';
+import { syncGroupApi } from './14-sync-group.js';
+import { describeGroupsApi } from './15-describe-groups.js';
+import { listGroupsApi } from './16-list-groups.js';
+import { deleteGroupsApi } from './42-delete-groups.js';
+import { offsetDeleteApi } from './47-offset-delete.js';
 import { apiVersionsApi } from './18-api-versions.js';
 import { offsetForLeaderEpochApi } from './23-offset-for-leader-epoch.js';
 import { createTopicsApi } from './19-create-topics.js';
@@ -24,6 +35,18 @@ const handlers: ApiHandler[] = [
   fetchApi,
   listOffsetsApi,
   metadataApi,
+  // consumer groups (group/)
+  offsetCommitApi,
+  offsetFetchApi,
+  findCoordinatorApi,
+  joinGroupApi,
+  heartbeatApi,
+  leaveGroupApi,
+  syncGroupApi,
+  describeGroupsApi,
+  listGroupsApi,
+  deleteGroupsApi,
+  offsetDeleteApi,
   apiVersionsApi,
   offsetForLeaderEpochApi,
   createTopicsApi,

@@ -13,6 +13,7 @@ import { ReplicaManager } from '../replication/replica-manager.js';
 import { brokerConfigDefinition, SANDBOX_BROKER_DEFAULTS } from './config-definitions.js';
 import { TopicAdmin } from './topic-admin.js';
 import type { StartClusterOptions } from '../public-types.js';
+import { GroupCoordinator } from '../group/group-coordinator.js';
 
 export class Cluster {
   readonly nodes: BrokerNode[] = [];
@@ -29,6 +30,8 @@ export class Cluster {
   readonly reassignments: ReassignmentManager;
   readonly faults = new FaultInjector();
   private closed = false;
+  /** Consumer groups and committed offsets (group/); its timers stop in close(). */
+  readonly groups: GroupCoordinator;
 
   private constructor(readonly options: StartClusterOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true });
@@ -43,6 +46,7 @@ export class Cluster {
     this.controller = new Controller(this);
     this.replication = new ReplicaManager(this);
     this.reassignments = new ReassignmentManager(this);
+    this.groups = new GroupCoordinator(this);
   }
 
   static async start(options: StartClusterOptions): Promise<Cluster> {
@@ -201,6 +205,7 @@ export class Cluster {
     if (this.closed) return;
     this.closed = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.groups.close();
     this.controller.close();
     this.replication.close();
     for (const node of this.nodes) if (node.isRunning) await node.shutdownListener('stopped');
