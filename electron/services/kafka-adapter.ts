@@ -5,6 +5,7 @@
 // exact offsets without joining any group.
 import kafkajs, { type Admin, type Kafka as KafkaClient, type Producer, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
+import { ContractError } from '../contract/errors.js';
 import { registerCompressionCodecs } from './compression-codecs.js';
 import { toContractError, withTimeout } from './kafka-errors.js';
 
@@ -35,6 +36,7 @@ export interface RawFetchPartition {
   messages: RawRecord[];
 }
 export interface RawBroker {
+  deleteRecords(args: { topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> }): Promise<unknown>;
   fetch(args: {
     replicaId?: number;
     isolationLevel?: number;
@@ -81,7 +83,11 @@ export interface RawCluster {
       topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
     }): Promise<{ responses: Array<{ topic: string; partitions: Array<{ partition: number; errorCode: number }> }> }>;
   }>;
-  brokerPool: { versions: Record<string, { minVersion: number; maxVersion: number }> | null };
+  brokerPool: {
+    versions: Record<string, { minVersion: number; maxVersion: number }> | null;
+    withBroker<T>(fn: (args: { broker: { metadata(topics: string[]): Promise<RawMetadata> } }) => Promise<T>): Promise<T>;
+  };
+  targetTopics: Set<string>;
 }
 
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
@@ -162,6 +168,8 @@ export class KafkaAdapter {
       const create = (this.kafka as unknown as Record<symbol, (o: object) => RawCluster>)[sym]!;
       const cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: 30_000 });
       await cluster.connect();
+      // Loads the broker list, so later requests can go to any live broker, not only the seed.
+      await cluster.refreshMetadata();
       return cluster;
     }, () => (this.rawP = null));
     return this.rawP;
@@ -186,7 +194,44 @@ export class KafkaAdapter {
   }
 
   async metadata(topics?: string[]): Promise<RawMetadata> {
-    return this.run('Metadata', async () => (await this.raw()).metadata({ topics: topics ?? [] }));
+    // Asked of a broker directly, not through kafkajs' cache of "target topics".
+    return this.run('Metadata', async () => {
+      const meta = await (await this.raw()).brokerPool.withBroker(({ broker }) => broker.metadata(topics ?? []));
+      // kafkajs answers null (not an error) when every asked-for topic is unknown.
+      if (!meta) throw new ContractError('NOT_FOUND', `Topic ${(topics ?? []).map((t) => `"${t}"`).join(', ')} does not exist`);
+      return meta;
+    });
+  }
+
+  /** Makes kafkajs' metadata cover these topics, so leaders can be looked up. */
+  async useTopics(topics: string[]): Promise<RawCluster> {
+    return this.pruningDeleted(async (raw) => {
+      await raw.addMultipleTargetTopics(topics);
+      return raw;
+    });
+  }
+
+  /** Forgets a topic we deleted, so metadata refreshes stop asking for it. */
+  async forgetTopic(topic: string): Promise<void> {
+    if (this.rawP) (await this.rawP).targetTopics.delete(topic);
+  }
+
+  /**
+   * kafkajs refreshes metadata for every topic it has ever been asked about, so one topic
+   * deleted elsewhere makes every later refresh fail with UNKNOWN_TOPIC_OR_PARTITION. On that
+   * error, drop the topics that no longer exist and try once more.
+   */
+  private async pruningDeleted<T>(fn: (raw: RawCluster) => Promise<T>): Promise<T> {
+    const raw = await this.raw();
+    try {
+      return await fn(raw);
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || raw.targetTopics.size === 0) throw err;
+      const all = await raw.brokerPool.withBroker(({ broker }) => broker.metadata([]));
+      const existing = new Set(all.topicMetadata.map((t) => t.topic));
+      raw.targetTopics = new Set([...raw.targetTopics].filter((t) => existing.has(t)));
+      return fn(raw);
+    }
   }
 
   /** Offsets per partition for many topics at once, batched per leader by kafkajs. */
@@ -197,8 +242,7 @@ export class KafkaAdapter {
     const out = new Map<string, Map<number, string>>();
     if (topics.length === 0) return out;
     return this.run('ListOffsets', async () => {
-      const raw = await this.raw();
-      await raw.addMultipleTargetTopics(topics.map((t) => t.topic));
+      const raw = await this.useTopics(topics.map((t) => t.topic));
       const res = await raw.fetchTopicsOffset(
         topics.map((t) => ({
           topic: t.topic,

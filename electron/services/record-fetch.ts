@@ -22,8 +22,7 @@ export async function fetchPartitions(
 ): Promise<Map<number, PartitionRead>> {
   const out = new Map<number, PartitionRead>();
   if (positions.length === 0) return out;
-  const raw = await adapter.raw();
-  await adapter.run('Metadata', () => raw.addMultipleTargetTopics([topic]));
+  const raw = await adapter.run('Metadata', () => adapter.useTopics([topic]));
   for (let attempt = 0; attempt < 3; attempt++) {
     const todo = positions.filter((p) => !out.has(p.partition));
     if (todo.length === 0) break;

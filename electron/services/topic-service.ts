@@ -157,6 +157,7 @@ export async function createTopic(adapter: KafkaAdapter, input: MethodParsedInpu
 export async function deleteTopic(adapter: KafkaAdapter, topic: string): Promise<void> {
   await topicMeta(adapter, topic);
   await adapter.run('DeleteTopics', async () => (await adapter.admin()).deleteTopics({ topics: [topic] }));
+  await adapter.forgetTopic(topic);
 }
 
 export async function addPartitions(adapter: KafkaAdapter, topic: string, totalPartitions: number): Promise<void> {
@@ -229,9 +230,19 @@ export async function deleteRecords(
   for (const p of input.partitions) {
     if (!known.has(p.partition)) throw new ContractError('NOT_FOUND', `Partition ${p.partition} of "${input.topic}" does not exist`);
   }
-  await adapter.run('DeleteRecords', async () =>
-    (await adapter.admin()).deleteTopicRecords({ topic: input.topic, partitions: input.partitions }),
-  );
+  // Straight to each leader: kafkajs' admin helper trusts a metadata cache it never refreshes.
+  await adapter.run('DeleteRecords', async () => {
+    const raw = await adapter.useTopics([input.topic]);
+    const byLeader = raw.findLeaderForPartitions(input.topic, input.partitions.map((p) => p.partition));
+    await Promise.all(
+      Object.entries(byLeader).map(async ([nodeId, partitions]) => {
+        const broker = await raw.findBroker({ nodeId });
+        await broker.deleteRecords({
+          topics: [{ topic: input.topic, partitions: input.partitions.filter((p) => partitions.includes(p.partition)) }],
+        });
+      }),
+    );
+  });
   const low = await adapter.offsets([{ topic: input.topic, partitions: input.partitions.map((p) => p.partition) }], 'earliest');
   return input.partitions.map((p) => ({ partition: p.partition, lowWatermark: low.get(input.topic)?.get(p.partition) ?? '0' }));
 }
