@@ -188,8 +188,16 @@ export class KafkaAdapter {
   /** A failed connect must not be cached, or one bad moment breaks the cluster until restart. */
   private connectOnce<T>(connect: () => Promise<T>, reset: () => void): Promise<T> {
     if (this.closed) return Promise.reject(toContractError(new Error('The cluster connection is closed')));
-    const p = this.run('Connecting', connect, this.config.connectionTimeoutMs + this.config.requestTimeoutMs + 1_000);
-    p.catch(() => reset());
+    const started = Date.now();
+    const p = this.run('Connecting', connect, this.config.connectionTimeoutMs + this.config.requestTimeoutMs + 1_000).catch((err: ContractError) => {
+      reset();
+      // kafkajs reports a listener that accepts but never answers as "not connected" after its
+      // request timeout: name it for what it is.
+      if (err.code === 'CONNECTION_FAILED' && Date.now() - started >= this.config.requestTimeoutMs * 0.9) {
+        throw new ContractError('TIMEOUT', `The cluster accepted the connection but did not answer within ${this.config.requestTimeoutMs} ms`, err.detail);
+      }
+      throw err;
+    });
     return p;
   }
 

@@ -36,7 +36,7 @@ export function toContractError(err: unknown, what = 'Kafka request'): ContractE
   if (links.some((l) => l.name === 'KafkaJSRequestTimeoutError' || l.name === 'KafkaJSConnectionTimeout') || /timed? ?out|ETIMEDOUT/i.test(text)) {
     return new ContractError('TIMEOUT', `${what} timed out: ${first.message ?? ''}`.trim(), detail);
   }
-  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EAI_AGAIN|Connection error|KafkaJSConnectionError|closed/i.test(text)) {
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EAI_AGAIN|Connection error|KafkaJSConnectionError|not connected|closed/i.test(text)) {
     return new ContractError('CONNECTION_FAILED', `Cannot connect to the cluster: ${first.message ?? text}`, detail);
   }
   if (first.type === 'UNKNOWN_TOPIC_OR_PARTITION' || first.type === 'GROUP_ID_NOT_FOUND') {
