@@ -40,8 +40,7 @@ export class FollowerFetcher {
   private client: BrokerClient | null = null;
   private looping = false;
   private stopped = false;
-  /** Set by the sandbox's "isolate" fault: the follower stops fetching and falls out of the ISR. */
-  paused = false;
+  private pausedValue = false;
 
   constructor(
     private readonly cluster: Cluster,
@@ -59,6 +58,20 @@ export class FollowerFetcher {
 
   remove(partition: Partition): void {
     this.partitions.delete(partition);
+  }
+
+  /** The sandbox's "isolate" fault: the follower stops fetching and falls out of the ISR. */
+  get paused(): boolean {
+    return this.pausedValue;
+  }
+
+  set paused(value: boolean) {
+    this.pausedValue = value;
+    // A long-poll fetch already in flight would still deliver what the leader appends next.
+    if (value) {
+      this.client?.close();
+      this.client = null;
+    }
   }
 
   get size(): number {
@@ -182,6 +195,7 @@ export class FollowerFetcher {
       })),
     };
     const response = await client.request(1, FETCH_VERSION, request);
+    if (this.paused || this.stopped) return;
     for (const t of response.responses) {
       for (const r of t.partitions) {
         const partition = ready.find((p) => p.topic.name === t.topic && p.index === r.partitionIndex);
