@@ -12,6 +12,7 @@ import type { Member } from './member.js';
 import { joinError, syncError } from './group-results.js';
 import { OffsetStore } from './offset-store.js';
 import { expireOffsets } from './group-offsets.js';
+import { COOPERATIVE_HOLD_MS, revokingMembers } from './cooperative-handoff.js';
 
 /** Kafka's offsets.retention.check.interval.ms default. */
 const OFFSET_EXPIRY_CHECK_MS = 600_000;
@@ -106,7 +107,9 @@ export class GroupCoordinator {
   }
 
   prepareRebalance(group: Group): void {
+    this.log('info', `group ${group.groupId}: rebalance from ${group.state}, generation ${group.generationId}`);
     if (group.is('CompletingRebalance')) this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS);
+    if (group.is('Stable')) this.answerHeldSyncs(group);
     if (group.syncTimer) clearTimeout(group.syncTimer);
     group.syncTimer = null;
     group.pendingSyncMembers.clear();
@@ -161,6 +164,7 @@ export class GroupCoordinator {
     }
     const now = Date.now();
     group.initNextGeneration(now);
+    this.log('info', `group ${group.groupId}: generation ${group.generationId} (${group.state}) with ${group.members.size} members, protocol ${group.protocolName}`);
     this.saveGroupInfo(group);
     if (group.is('Empty')) return;
     const leaderMembers = [...group.members.values()].map((m) => ({
@@ -214,11 +218,37 @@ export class GroupCoordinator {
   setAndPropagateAssignment(group: Group, assignments: Map<string, Buffer>): void {
     for (const m of group.members.values()) m.assignment = assignments.get(m.memberId) ?? Buffer.alloc(0);
     group.transitionTo('Stable');
+    const revoking = revokingMembers(group, assignments);
+    const hold = revoking !== null && revoking.size > 0;
     for (const m of group.members.values()) {
-      if (m.isAwaitingSync) {
-        m.invokeSync({ errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: m.assignment });
-        this.scheduleHeartbeat(group, m);
-      }
+      if (hold && !revoking.has(m.memberId)) continue;
+      this.releaseSync(group, m);
+    }
+    if (!hold) return;
+    // See cooperative-handoff.ts: the others wait briefly for the follow-up rebalance.
+    const generation = group.generationId;
+    group.holdTimer = setTimeout(() => {
+      group.holdTimer = null;
+      if (group.generationId !== generation || !group.is('Stable')) return;
+      for (const m of group.members.values()) this.releaseSync(group, m);
+    }, Math.min(COOPERATIVE_HOLD_MS, group.rebalanceTimeoutMs));
+    group.holdTimer.unref();
+  }
+
+  private releaseSync(group: Group, m: Member): void {
+    if (!m.isAwaitingSync) return;
+    m.invokeSync({ errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: m.assignment });
+    this.scheduleHeartbeat(group, m);
+  }
+
+  /** The follow-up round of a cooperative rebalance began: held members re-join now. */
+  private answerHeldSyncs(group: Group): void {
+    if (group.holdTimer) clearTimeout(group.holdTimer);
+    group.holdTimer = null;
+    for (const m of group.members.values()) {
+      if (!m.isAwaitingSync) continue;
+      m.invokeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+      this.scheduleHeartbeat(group, m);
     }
   }
 

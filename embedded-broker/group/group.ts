@@ -37,6 +37,8 @@ export class Group {
   inInitialDelay = false;
   joinTimer: NodeJS.Timeout | null = null;
   syncTimer: NodeJS.Timeout | null = null;
+  /** Cooperative hand-off: SyncGroup answers held for the follow-up round (cooperative-handoff.ts). */
+  holdTimer: NodeJS.Timeout | null = null;
   /** Topics the members subscribe to (consumer protocol only); null when unknown. */
   subscribedTopics: Set<string> | null = null;
 
@@ -206,7 +208,8 @@ export class Group {
   clearTimers(): void {
     if (this.joinTimer) clearTimeout(this.joinTimer);
     if (this.syncTimer) clearTimeout(this.syncTimer);
-    this.joinTimer = this.syncTimer = null;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.joinTimer = this.syncTimer = this.holdTimer = null;
     for (const t of this.pendingMembers.values()) clearTimeout(t);
     for (const m of this.members.values()) m.clearHeartbeat();
   }
