@@ -13,6 +13,12 @@ const INT64_MAX_HI = 0x7fffffff;
 export class Reader {
   position: number;
   readonly end: number;
+  /**
+   * Array elements this reader may still decode. A frame can declare one element per byte or
+   * two, and each becomes an object (and often per-element work) in the broker, so without a
+   * cap one 100 MB request could hold tens of millions of them.
+   */
+  elementBudget = Infinity;
 
   constructor(
     readonly buffer: Buffer,
@@ -168,13 +174,21 @@ export class Reader {
     const len = this.readInt32();
     if (len < -1) throw new ProtocolDecodeError(`invalid array length ${len}`);
     if (len > this.remaining) throw new ProtocolDecodeError(`array length ${len} exceeds ${this.remaining} remaining bytes`);
+    this.spendElements(len);
     return len;
   }
   /** Array length for compact encoding; -1 = null. */
   readCompactArrayLength(): number {
     const len = this.readUVarint() - 1;
     if (len > this.remaining) throw new ProtocolDecodeError(`array length ${len} exceeds ${this.remaining} remaining bytes`);
+    this.spendElements(len);
     return len;
+  }
+
+  private spendElements(n: number): void {
+    if (n <= 0) return;
+    this.elementBudget -= n;
+    if (this.elementBudget < 0) throw new ProtocolDecodeError(`more array elements than the per-request limit allows`);
   }
 }
 

@@ -223,7 +223,9 @@ export function compileStruct(fields: readonly FieldDescriptor[], version: numbe
       if (known) {
         // A bounded sub-reader keeps a malformed tagged value from reading into its neighbours.
         const sub = new Reader(r.buffer, r.position, r.position + size);
+        sub.elementBudget = r.elementBudget;
         out[known.name] = known.codec.read(sub);
+        r.elementBudget = sub.elementBudget;
       }
       r.position += size;
     }

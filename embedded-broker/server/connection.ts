@@ -13,6 +13,12 @@ import type { BrokerNode } from '../cluster/broker-node.js';
 const MAX_IN_FLIGHT = 128;
 /** Unsent response bytes at which we stop reading further requests. */
 const MAX_BUFFERED_RESPONSE_BYTES = 64 * 1024 * 1024;
+/**
+ * Array elements one request may decode to. Far above any real client's request (Metadata for
+ * 10k topics, Produce/Fetch over 10k partitions), yet it keeps a crafted frame of tiny elements
+ * from costing gigabytes of heap and many seconds of per-element handler work.
+ */
+export const MAX_REQUEST_ARRAY_ELEMENTS = 1 << 18;
 
 interface ResponseSlot {
   done: boolean;
@@ -150,6 +156,7 @@ export class Connection implements ConnectionInfo {
       return;
     }
     const reader = new Reader(frame);
+    reader.elementBudget = MAX_REQUEST_ARRAY_ELEMENTS;
     let header: RequestHeader;
     try {
       header = decodeRequestHeader(reader);
