@@ -45,6 +45,7 @@ function int32(n: number): Buffer {
 /** A request header v1 (apiKey, version, correlation id, client id) followed by `body`, size-prefixed. */
 function rawFrame(apiKey: number, apiVersion: number, body: Buffer, flexibleHeader = false): Buffer {
   const clientId = Buffer.from('bad-input');
+  // With a flexible (v2) header the last byte stays 0: an empty tagged-field section.
   const header = Buffer.alloc(8 + 2 + clientId.length + (flexibleHeader ? 1 : 0));
   header.writeInt16BE(apiKey, 0);
   header.writeInt16BE(apiVersion, 2);
@@ -217,6 +218,28 @@ describe('framing and headers', () => {
     // Produce v7 whose record set length runs past the frame.
     client2.writeRaw(rawFrame(0, 7, Buffer.concat([Buffer.from([0xff, 0xff, 0, 1]), int32(1000), int32(1), Buffer.from([0, 1, 0x61]), int32(1), int32(0), int32(100000), Buffer.alloc(10)])));
     await expectClosedWithoutResponse(client2);
+    await expectBrokerHealthy();
+  });
+
+  it('refuses a request of more array elements than the per-request limit instead of decoding them all', async () => {
+    // Metadata v9 with 500k empty topic names in 1 MB: each would become an object and an error
+    // answer (this took ~9 s of event-loop time and grew with the frame: 16 MB → 1.4 GB of heap).
+    const n = 500_000;
+    const count: number[] = [];
+    for (let v = n + 1; ; v = Math.floor(v / 128)) {
+      if (v < 0x80) { count.push(v); break; }
+      count.push((v & 0x7f) | 0x80);
+    }
+    const body = Buffer.concat([Buffer.from(count), Buffer.alloc(n * 2).fill(Buffer.from([1, 0])), Buffer.from([1, 0, 0, 0])]);
+    const client = await connect();
+    const started = Date.now();
+    client.writeRaw(rawFrame(3, 9, body, true));
+    await expectClosedWithoutResponse(client);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // A big but ordinary request (Metadata for 10,000 topic names) is still answered.
+    const many = await request(3, 1, { topics: Array.from({ length: 10_000 }, (_, i) => ({ name: `missing-${i}` })) });
+    expect(many.topics).toHaveLength(10_000);
+    expect(many.topics[0].errorCode).toBe(UNKNOWN_TOPIC_OR_PARTITION);
     await expectBrokerHealthy();
   });
 
