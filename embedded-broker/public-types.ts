@@ -20,9 +20,17 @@ export interface SaslUser {
 }
 
 export interface ListenerSecurity {
-  /** PEM server certificate and key; when set the listeners speak TLS. */
-  tls?: { cert: string; key: string; ca?: string; requireClientCert?: boolean };
-  /** When set, clients must authenticate with SASL using one of these users. */
+  /**
+   * PEM server certificate and key; when set the listeners speak TLS. `ca` verifies client
+   * certificates, which `requireClientCert` demands. Brokers connect to each other with
+   * `clientCert`/`clientKey`, or else with the server certificate (which must then allow
+   * clientAuth when client certificates are required).
+   */
+  tls?: { cert: string; key: string; ca?: string; requireClientCert?: boolean; clientCert?: string; clientKey?: string };
+  /**
+   * When set, clients must authenticate with SASL (PLAIN, SCRAM-SHA-256/512) as one of these
+   * users; each user belongs to its mechanism. Passwords are salted and hashed at start.
+   */
   sasl?: { users: SaslUser[] };
 }
 

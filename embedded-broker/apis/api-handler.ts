@@ -15,6 +15,10 @@ export interface ConnectionInfo {
   sasl: unknown;
   /** Closes the connection after the current response is written. */
   closeAfterResponse(): void;
+  /** When set, the next frame is a raw SASL token (after SaslHandshake v0), answered by the returned token. */
+  rawFrameHandler: ((frame: Buffer) => Buffer | Promise<Buffer>) | null;
+  /** Closes the connection at once, without answering what is in flight. */
+  destroy(): void;
 }
 
 export interface RequestContext {

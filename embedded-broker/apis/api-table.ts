@@ -15,6 +15,7 @@ import { describeGroupsApi } from './15-describe-groups.js';
 import { listGroupsApi } from './16-list-groups.js';
 import { deleteGroupsApi } from './42-delete-groups.js';
 import { offsetDeleteApi } from './47-offset-delete.js';
+import { saslHandshakeApi } from './17-sasl-handshake.js';
 import { apiVersionsApi } from './18-api-versions.js';
 import { offsetForLeaderEpochApi } from './23-offset-for-leader-epoch.js';
 import { createTopicsApi } from './19-create-topics.js';
@@ -29,6 +30,7 @@ import { alterConfigsApi } from './33-alter-configs.js';
 import { createPartitionsApi } from './37-create-partitions.js';
 import { incrementalAlterConfigsApi } from './44-incremental-alter-configs.js';
 import { describeClusterApi } from './60-describe-cluster.js';
+import { saslAuthenticateApi } from './36-sasl-authenticate.js';
 
 const handlers: ApiHandler[] = [
   produceApi,
@@ -61,6 +63,9 @@ const handlers: ApiHandler[] = [
   createPartitionsApi,
   incrementalAlterConfigsApi,
   describeClusterApi,
+  // listener security (security/)
+  saslHandshakeApi,
+  saslAuthenticateApi,
 ];
 
 const byKey = new Map<number, ApiHandler>();

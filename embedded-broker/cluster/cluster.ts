@@ -13,6 +13,7 @@ import { ReplicaManager } from '../replication/replica-manager.js';
 import { brokerConfigDefinition, SANDBOX_BROKER_DEFAULTS } from './config-definitions.js';
 import { TopicAdmin } from './topic-admin.js';
 import type { StartClusterOptions } from '../public-types.js';
+import { BrokerSecurity, redactSecurity } from '../security/broker-security.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 
 export class Cluster {
@@ -29,11 +30,15 @@ export class Cluster {
   readonly replication: ReplicaManager;
   readonly reassignments: ReassignmentManager;
   readonly faults = new FaultInjector();
+  /** SASL credentials (salted; the kept options carry no passwords) and inter-broker access. */
+  readonly security: BrokerSecurity;
   private closed = false;
   /** Consumer groups and committed offsets (group/); its timers stop in close(). */
   readonly groups: GroupCoordinator;
 
   private constructor(readonly options: StartClusterOptions) {
+    this.security = new BrokerSecurity(options.security);
+    this.options = { ...options, security: redactSecurity(options.security) };
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.store = new MetadataStore(options.dataDir);
     this.metadata = this.store.load(options.clusterId);
@@ -184,13 +189,12 @@ export class Cluster {
 
   /** How a broker connects to another broker's listener (replica fetchers). */
   interBrokerConnectOptions(): { tls?: import('node:tls').ConnectionOptions } {
-    const tlsConfig = this.options.security?.tls;
-    return tlsConfig ? { tls: { ca: tlsConfig.ca ?? tlsConfig.cert, rejectUnauthorized: false } } : {};
+    return this.security.interBrokerConnectOptions();
   }
 
   /** Inter-broker connections authenticate like any client when the listeners require SASL. */
-  async authenticateInterBroker(_client: import('../replication/broker-client.js').BrokerClient): Promise<void> {
-    // SASL on the listeners is not configurable yet; nothing to do.
+  async authenticateInterBroker(client: import('../replication/broker-client.js').BrokerClient): Promise<void> {
+    await this.security.authenticateInterBroker(client);
   }
 
   log(level: LogLevel, message: string): void {
