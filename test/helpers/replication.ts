@@ -163,3 +163,21 @@ export function replicaEndOffset(dataDir: string, nodeId: number, topic: string,
   const batches = replicaBatches(dataDir, nodeId, topic, partition);
   return batches.length === 0 ? 0 : readBatchHeader(batches[batches.length - 1]!, 0).lastOffset + 1;
 }
+
+/** Latest offset (ListOffsets -1, i.e. the high watermark) of every partition, asked of each leader. */
+export async function endOffsets(bootstrap: string[], topic: string): Promise<number[]> {
+  const { partitions, brokers } = await metadataView(bootstrap[0]!, topic);
+  const out: number[] = [];
+  for (const p of partitions) {
+    if (p.leader < 0) throw new Error(`${topic}-${p.partition} has no leader`);
+    out.push(
+      await withClient(brokers.get(p.leader)!, async (c) => {
+        const res = await c.request(2, 1, { replicaId: -1, topics: [{ name: topic, partitions: [{ partitionIndex: p.partition, timestamp: -1 }] }] });
+        const r = res.topics[0].partitions[0];
+        if (r.errorCode !== 0) throw new Error(`ListOffsets ${topic}-${p.partition}: error ${r.errorCode}`);
+        return Number(r.offset);
+      }),
+    );
+  }
+  return out;
+}
