@@ -13,6 +13,7 @@ import { defineApi, NO_RESPONSE, type RequestContext } from './api-handler.js';
 import { ErrorCode, KafkaError } from '../cluster/error-codes.js';
 import { errorCodeOf, findTopic, leaderPartition } from './partition-access.js';
 import { validateProducedBatches } from '../protocol/record-batch.js';
+import { checkProducerBatches } from '../txn/produce-check.js';
 import type { Partition } from '../cluster/partition.js';
 import type { Encodable, ProduceRequest, ProduceResponse, ProduceResponsePartitionProduceResponse } from '../protocol/generated/message-types.js';
 
@@ -43,7 +44,13 @@ function produceToPartition(ctx: RequestContext, topicName: string, index: numbe
       throw new KafkaError(ErrorCode.NOT_ENOUGH_REPLICAS, `The in-sync replicas of ${partition.name} (${partition.state.isr.join(',')}) are fewer than min.insync.replicas=${minIsr}.`);
     }
   }
-  const result = partition.appendAsLeader(records, validation.batches, Date.now());
+  // Idempotent and transactional producers (txn/produce-check.ts): epochs, sequences and
+  // transaction membership are checked; a retry of one of the last 5 batches is answered
+  // with its original offsets and not written again.
+  const duplicate = checkProducerBatches(ctx.cluster, partition, validation.batches);
+  const result = duplicate
+    ? { baseOffset: duplicate.firstOffset, lastOffset: duplicate.lastOffset, logAppendTime: -1 }
+    : partition.appendAsLeader(records, validation.batches, Date.now());
   const answer: PartitionResult = {
     index,
     errorCode: ErrorCode.NONE,

@@ -12,6 +12,7 @@ import { ErrorCode, KafkaError } from '../cluster/error-codes.js';
 import { errorCodeOf, leaderPartition } from './partition-access.js';
 import type { Partition } from '../cluster/partition.js';
 import type { Topic } from '../cluster/topic.js';
+import { producerStateOf } from '../txn/log-producer-state.js';
 import type { Encodable, FetchRequest, FetchResponse, FetchResponsePartitionData } from '../protocol/generated/message-types.js';
 
 interface Target {
@@ -95,9 +96,12 @@ function readPartition(target: Target, readCommitted: boolean, remaining: number
     if (partition.state.leader !== ctx.node.nodeId) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'leader moved');
     const log = partition.leaderLog();
     const hw = partition.highWatermark;
-    // Followers copy everything the leader has; consumers see only what the ISR holds.
-    // (The last stable offset equals the high watermark until transactions exist.)
-    const upper = replicaId >= 0 ? log.logEndOffset : hw;
+    // Followers copy everything the leader has; consumers see only what the ISR holds, and
+    // read_committed ones only up to the last stable offset (txn/producer-state.ts: the
+    // first offset of the earliest open transaction, else the high watermark).
+    const txnState = producerStateOf(log);
+    const lso = txnState.lastStableOffset(hw);
+    const upper = replicaId >= 0 ? log.logEndOffset : readCommitted ? lso : hw;
     if (target.fetchOffset < log.logStartOffset || target.fetchOffset > log.logEndOffset) {
       throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `Fetch offset ${target.fetchOffset} is out of range [${log.logStartOffset}, ${log.logEndOffset}]`);
     }
@@ -106,7 +110,16 @@ function readPartition(target: Target, readCommitted: boolean, remaining: number
     return {
       errorCode: ErrorCode.NONE,
       size: read.bytes,
-      response: { ...base, errorCode: ErrorCode.NONE, highWatermark: hw, lastStableOffset: upper, logStartOffset: log.logStartOffset, records: read.chunks },
+      response: {
+        ...base,
+        // read_committed: aborted transactions overlapping what is returned, so the client skips their batches.
+        abortedTransactions: readCommitted ? txnState.abortedBetween(target.fetchOffset, upper) : null,
+        errorCode: ErrorCode.NONE,
+        highWatermark: hw,
+        lastStableOffset: lso,
+        logStartOffset: log.logStartOffset,
+        records: read.chunks,
+      },
     };
   } catch (err) {
     return fail(errorCodeOf(ctx, err).code);

@@ -5,6 +5,7 @@
 import { defineApi, type RequestContext } from './api-handler.js';
 import { ErrorCode, KafkaError } from '../cluster/error-codes.js';
 import { errorCodeOf, findTopic, leaderPartition } from './partition-access.js';
+import { producerStateOf } from '../txn/log-producer-state.js';
 import type { Encodable, ListOffsetsRequest, ListOffsetsRequestListOffsetsPartition, ListOffsetsResponse, ListOffsetsResponseListOffsetsPartitionResponse } from '../protocol/generated/message-types.js';
 
 const LATEST = -1;
@@ -20,7 +21,8 @@ function lookup(ctx: RequestContext, topicName: string, p: ListOffsetsRequestLis
   const partition = leaderPartition(ctx, topic, p.partitionIndex, ctx.version >= 4 ? p.currentLeaderEpoch : -1);
   const log = partition.leaderLog();
   const hw = partition.highWatermark;
-  const visibleEnd = isolationLevel === 1 ? hw : hw;
+  // read_committed sees up to the last stable offset (first offset of the earliest open transaction).
+  const visibleEnd = isolationLevel === 1 ? producerStateOf(log).lastStableOffset(hw) : hw;
   const found = (offset: number, timestamp: number, leaderEpoch = -1): Answer => ({
     partitionIndex: p.partitionIndex,
     errorCode: ErrorCode.NONE,

@@ -30,6 +30,14 @@ import { alterConfigsApi } from './33-alter-configs.js';
 import { createPartitionsApi } from './37-create-partitions.js';
 import { incrementalAlterConfigsApi } from './44-incremental-alter-configs.js';
 import { describeClusterApi } from './60-describe-cluster.js';
+import { initProducerIdApi } from './22-init-producer-id.js';
+import { addPartitionsToTxnApi } from './24-add-partitions-to-txn.js';
+import { addOffsetsToTxnApi } from './25-add-offsets-to-txn.js';
+import { endTxnApi } from './26-end-txn.js';
+import { txnOffsetCommitApi } from './28-txn-offset-commit.js';
+import { describeProducersApi } from './61-describe-producers.js';
+import { describeTransactionsApi } from './65-describe-transactions.js';
+import { listTransactionsApi } from './66-list-transactions.js';
 import { saslAuthenticateApi } from './36-sasl-authenticate.js';
 
 const handlers: ApiHandler[] = [
@@ -63,6 +71,15 @@ const handlers: ApiHandler[] = [
   createPartitionsApi,
   incrementalAlterConfigsApi,
   describeClusterApi,
+  // idempotence and transactions (txn/)
+  initProducerIdApi,
+  addPartitionsToTxnApi,
+  addOffsetsToTxnApi,
+  endTxnApi,
+  txnOffsetCommitApi,
+  describeProducersApi,
+  describeTransactionsApi,
+  listTransactionsApi,
   // listener security (security/)
   saslHandshakeApi,
   saslAuthenticateApi,

@@ -15,6 +15,7 @@ import { TopicAdmin } from './topic-admin.js';
 import type { StartClusterOptions } from '../public-types.js';
 import { BrokerSecurity, redactSecurity } from '../security/broker-security.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
+import { TransactionCoordinator } from '../txn/txn-coordinator.js';
 
 export class Cluster {
   readonly nodes: BrokerNode[] = [];
@@ -35,6 +36,8 @@ export class Cluster {
   private closed = false;
   /** Consumer groups and committed offsets (group/); its timers stop in close(). */
   readonly groups: GroupCoordinator;
+  /** Producer ids and transactions (txn/); its timeout timer stops in close(). */
+  readonly txns: TransactionCoordinator;
 
   private constructor(readonly options: StartClusterOptions) {
     this.security = new BrokerSecurity(options.security);
@@ -52,6 +55,7 @@ export class Cluster {
     this.replication = new ReplicaManager(this);
     this.reassignments = new ReassignmentManager(this);
     this.groups = new GroupCoordinator(this);
+    this.txns = new TransactionCoordinator(this);
   }
 
   static async start(options: StartClusterOptions): Promise<Cluster> {
@@ -78,6 +82,8 @@ export class Cluster {
     cluster.scheduleRetention();
     cluster.controller.start();
     for (const topic of cluster.topics.values()) for (const p of topic.partitions) cluster.replication.partitionChanged(p);
+    // After the replicas are set up: unfinished transactions complete, timeouts start counting.
+    cluster.txns.start();
     return cluster;
   }
 
@@ -210,6 +216,7 @@ export class Cluster {
     this.closed = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.groups.close();
+    this.txns.close();
     this.controller.close();
     this.replication.close();
     for (const node of this.nodes) if (node.isRunning) await node.shutdownListener('stopped');

@@ -6,6 +6,7 @@ import type { BatchHeader } from '../protocol/record-batch.js';
 import type { PartitionState } from './metadata-store.js';
 import type { Topic } from './topic.js';
 import { ErrorCode, KafkaError } from './error-codes.js';
+import { producerStateOf } from '../txn/log-producer-state.js';
 
 /** What the leader knows about one follower, from its fetches. */
 export interface FollowerProgress {
@@ -54,6 +55,9 @@ export class Partition {
       if (this.deleted) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${this.name} was deleted.`);
       const node = this.topic.cluster.node(nodeId);
       log = PartitionLog.open(node.partitionDir(this.topic.name, this.index), this.topic.logConfig());
+      // Every replica tracks producer state from the moment its log opens (txn/: sequences
+      // de-duplicate after a leader change, open transactions hold back the last stable offset).
+      producerStateOf(log);
       this.logs.set(nodeId, log);
     }
     return log;

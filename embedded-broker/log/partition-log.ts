@@ -15,6 +15,7 @@ import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { maxTimestampInLog, offsetForTimestampInLog, readFromSegments, segmentIndexFor } from './log-read.js';
 import { openSegments } from './recovery.js';
 import { LogSegment, rmQuiet } from './segment.js';
+import type { LogListener } from './log-listener.js';
 
 export { DEFAULT_LOG_CONFIG, type LogConfig };
 
@@ -40,6 +41,8 @@ export class PartitionLog {
   private unflushedMessages = 0;
   private lastFlushTime: number;
   private closed = false;
+  /** txn/ producer state for this replica (see log-listener.ts); null for a bare log. */
+  private listener: LogListener | null = null;
 
   private constructor(readonly dir: string, config: LogConfig, private readonly now: () => number,
     segments: LogSegment[], startOffset: number, epochs: LeaderEpochCache) {
@@ -81,6 +84,21 @@ export class PartitionLog {
     if (!epochs.load()) log.rebuildEpochCache();
     epochs.truncateFromEnd(log.logEndOffset);
     return log;
+  }
+
+  setListener(listener: LogListener | null): void {
+    this.listener = listener;
+  }
+
+  /** Visits batch headers from the batch holding `fromOffset` to the end; `visit` returns false to stop. */
+  scanBatchHeaders(fromOffset: number, visit: (h: BatchHeader) => boolean): void {
+    this.ensureOpen();
+    if (fromOffset >= this.logEndOffset) return;
+    let idx = Math.max(0, segmentIndexFor(this.segments, Math.max(fromOffset, this.segments[0]!.baseOffset)));
+    let go = true;
+    for (; go && idx < this.segments.length; idx++) {
+      this.segments[idx]!.scanHeaders(0, (h) => (h.lastOffset < fromOffset ? true : (go = visit(h))));
+    }
   }
 
   setConfig(config: LogConfig): void {
@@ -147,6 +165,7 @@ export class PartitionLog {
     this.totalBytes += total;
     this.epochs.assign(opts.leaderEpoch, baseOffset);
     this.afterAppend(messages, opts.now);
+    this.listener?.appended(records, batches);
     return { baseOffset, lastOffset: offset - 1, logAppendTime };
   }
 
@@ -170,6 +189,7 @@ export class PartitionLog {
     this.totalBytes += total;
     for (const b of batches) this.epochs.assign(b.partitionLeaderEpoch, b.baseOffset);
     this.afterAppend(expected - leo, now);
+    this.listener?.appended(records, batches);
   }
 
   private totalSize(records: Buffer, batches: readonly BatchHeader[]): number {
@@ -199,6 +219,7 @@ export class PartitionLog {
     seg.writeIndexes(true);
     seg.flush();
     this.segments.push(LogSegment.create(this.dir, seg.nextOffset, now, this.config.indexIntervalBytes));
+    this.listener?.rolled();
   }
 
   private afterAppend(messages: number, now: number): void {
@@ -335,6 +356,7 @@ export class PartitionLog {
       seg.recomputeMaxTimestampAfterTruncation();
     }
     this.epochs.truncateFromEnd(this.logEndOffset);
+    this.listener?.truncated();
   }
 
   truncateFullyAndStartAt(offset: number): void {
@@ -345,6 +367,7 @@ export class PartitionLog {
     this.epochs.clear();
     this.startOffset = offset;
     writeCheckpoint(path.join(this.dir, LOG_START_OFFSET_FILE), [String(offset)]);
+    this.listener?.truncated();
   }
 
   flush(): void {
@@ -356,6 +379,7 @@ export class PartitionLog {
 
   close(): void {
     if (this.closed) return;
+    this.listener?.closing();
     const active = this.active;
     active.sealTimeIndex();
     for (const seg of this.segments) {
