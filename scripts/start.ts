@@ -14,8 +14,12 @@ function electronBinary(): { path: string } | { reason: string } {
   try {
     // The `electron` package's main export is the path of its downloaded binary.
     resolved = require('electron');
-  } catch {
-    return { reason: 'the `electron` package is not installed' };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && /'electron'/.test((err as Error).message)) {
+      return { reason: 'the `electron` package is not installed' };
+    }
+    // The package is there but its binary is not (installed offline or with ELECTRON_SKIP_BINARY_DOWNLOAD).
+    return { reason: `the Electron binary is missing (${(err as Error).message})` };
   }
   if (typeof resolved !== 'string' || !fs.existsSync(resolved)) {
     return { reason: 'the Electron binary was never downloaded (no network access when it was installed)' };
