@@ -2,6 +2,7 @@
 // bytes), reads size-prefixed responses in order, and decodes them. Requests can be
 // pipelined: every send gets its own promise, settled in response order.
 import net from 'node:net';
+import tls from 'node:tls';
 import { decodeResponseFrame, encodeRequestFrame } from '../../embedded-broker/protocol/frame.js';
 
 interface Waiter {
@@ -22,9 +23,10 @@ export class RawClient {
     socket.on('close', () => this.fail(new Error('connection closed by the broker')));
   }
 
-  static connect(host: string, port: number, timeoutMs = 10_000): Promise<RawClient> {
+  /** With `tlsOptions` the connection speaks TLS (resolves once the handshake is done). */
+  static connect(host: string, port: number, timeoutMs = 10_000, tlsOptions?: tls.ConnectionOptions): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const socket = tlsOptions ? tls.connect({ ...tlsOptions, host, port }) : net.connect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`connect to ${host}:${port} timed out`));
@@ -33,7 +35,7 @@ export class RawClient {
         clearTimeout(timer);
         reject(err);
       });
-      socket.once('connect', () => {
+      socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         resolve(new RawClient(socket, timeoutMs));
@@ -42,9 +44,9 @@ export class RawClient {
   }
 
   /** Connects to "host:port". */
-  static connectTo(address: string, timeoutMs?: number): Promise<RawClient> {
+  static connectTo(address: string, timeoutMs?: number, tlsOptions?: tls.ConnectionOptions): Promise<RawClient> {
     const i = address.lastIndexOf(':');
-    return RawClient.connect(address.slice(0, i), Number(address.slice(i + 1)), timeoutMs);
+    return RawClient.connect(address.slice(0, i), Number(address.slice(i + 1)), timeoutMs, tlsOptions);
   }
 
   get closed(): boolean {
