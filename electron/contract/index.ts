@@ -5,6 +5,7 @@ import { appMethods } from './app.js';
 import { clusterMethods } from './clusters.js';
 import { groupMethods } from './groups.js';
 import { messageEvents, messageMethods } from './messages.js';
+import { metricsMethods } from './metrics.js';
 import { sandboxEvents, sandboxMethods } from './sandbox.js';
 import { topicMethods } from './topics.js';
 
@@ -15,6 +16,7 @@ export const methods = {
   ...groupMethods,
   ...messageMethods,
   ...sandboxMethods,
+  ...metricsMethods,
 } as const;
 
 export const events = {
@@ -58,4 +60,5 @@ export * from './topics.js';
 export * from './groups.js';
 export * from './messages.js';
 export * from './sandbox.js';
+export * from './metrics.js';
 export * from './common.js';

@@ -3,7 +3,7 @@
 import { ContractError } from '../contract/errors.js';
 import { ok, type MethodOutput, type SandboxStatus } from '../contract/index.js';
 import type { ClusterHandle } from '../../embedded-broker/public-types.js';
-import type { ClusterRegistry } from '../services/cluster-registry.js';
+import { SANDBOX_CLUSTER_ID, type ClusterRegistry } from '../services/cluster-registry.js';
 import { deleteGroup, getGroup, listGroups, resetOffsets } from '../services/group-service.js';
 import { browseMessages } from '../services/message-browser.js';
 import { exportMessages, produceMessage, startTail } from '../services/message-service.js';
@@ -25,7 +25,12 @@ export interface HandlerDeps {
   requireSandbox(): ClusterHandle;
   sandboxStatus(): SandboxStatus;
   appInfo(): MethodOutput<'app.info'>;
+  /** Lag/throughput history and the Prometheus endpoint; absent where the host runs no sampler. */
+  metrics?: MetricsHandlers;
 }
+
+/** The history and metrics methods, implemented by the metrics service (app-services wires it). */
+export type MetricsHandlers = Pick<Handlers, 'groups.lagHistory' | 'topics.throughputHistory' | 'metrics.status' | 'metrics.updateSettings' | 'metrics.clearHistory'>;
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { registry } = deps;
@@ -33,6 +38,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const adapter = (clusterId: string) => {
     registry.get(clusterId); // CLUSTER_NOT_FOUND / SANDBOX_UNAVAILABLE before any connection attempt
     return registry.adapter(clusterId);
+  };
+  const metrics = (): MetricsHandlers => {
+    if (!deps.metrics) throw new ContractError('UNSUPPORTED', 'Lag history and metrics are not running in this host');
+    return deps.metrics;
+  };
+  const knownCluster = (clusterId: string) => {
+    if (clusterId !== SANDBOX_CLUSTER_ID) registry.get(clusterId);
   };
   const brokerExists = (nodeId: number) => {
     const h = deps.requireSandbox();
@@ -106,7 +118,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return ok;
     },
     'sandbox.setLatency': async ({ nodeId, ms }) => (brokerExists(nodeId).control.setLatency(nodeId, ms), ok),
+
+    // History outlives a stopped sandbox, so only unknown remote ids are refused here.
+    'groups.lagHistory': async (input, ctx) => (knownCluster(input.clusterId), metrics()['groups.lagHistory'](input, ctx)),
+    'topics.throughputHistory': async (input, ctx) => (knownCluster(input.clusterId), metrics()['topics.throughputHistory'](input, ctx)),
+    'metrics.status': async (input, ctx) => metrics()['metrics.status'](input, ctx),
+    'metrics.updateSettings': async (input, ctx) => metrics()['metrics.updateSettings'](input, ctx),
+    'metrics.clearHistory': async (input, ctx) => metrics()['metrics.clearHistory'](input, ctx),
   };
 }
 
-export { SANDBOX_CLUSTER_ID } from '../services/cluster-registry.js';
+export { SANDBOX_CLUSTER_ID };
