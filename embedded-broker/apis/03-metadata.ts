@@ -82,6 +82,8 @@ export const metadataApi = defineApi<MetadataRequest, Encodable<MetadataResponse
         }
       }
     }
+    // A sandbox fault on Metadata has no top-level error field to land in: every topic carries it.
+    if (ctx.injectedError !== undefined) for (const t of topics) t.errorCode = ctx.injectedError;
     return {
       throttleTimeMs: 0,
       brokers: cluster.runningNodes().map((n) => ({ nodeId: n.nodeId, host: n.host, port: n.port, rack: null })),
