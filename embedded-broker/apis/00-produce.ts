@@ -38,6 +38,7 @@ function produceToPartition(ctx: RequestContext, topicName: string, index: numbe
   const maxBytes = Number(topic.config('max.message.bytes'));
   const validation = validateProducedBatches(records, maxBytes);
   if (!validation.ok) throw new KafkaError(ErrorCode[validation.error], validation.message);
+  if (ctx.version < 3) throw new KafkaError(ErrorCode.INVALID_RECORD, `Produce v${ctx.version} may only carry message format v0/v1; record batches (v2) need Produce v3+.`);
   if (acks === -1) {
     const minIsr = Number(topic.config('min.insync.replicas'));
     if (partition.state.isr.length < minIsr) {
