@@ -15,6 +15,11 @@ export interface ConnectionInfo {
   sasl: unknown;
   /** Closes the connection after the current response is written. */
   closeAfterResponse(): void;
+  /**
+   * Calls `listener` once when the connection is gone (at once if it already is), so waiting
+   * requests can be released instead of being held for their whole timeout. Returns an unsubscribe.
+   */
+  onClose?(listener: () => void): () => void;
   /** When set, the next frame is a raw SASL token (after SaslHandshake v0), answered by the returned token. */
   rawFrameHandler: ((frame: Buffer) => Buffer | Promise<Buffer>) | null;
   /** Closes the connection at once, without answering what is in flight. */

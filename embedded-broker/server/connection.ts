@@ -49,6 +49,7 @@ export class Connection implements ConnectionInfo {
   private readonly slots: ResponseSlot[] = [];
   private closing = false;
   private closed = false;
+  private readonly closeListeners = new Set<() => void>();
 
   constructor(
     private readonly socket: net.Socket,
@@ -66,7 +67,19 @@ export class Connection implements ConnectionInfo {
     socket.on('close', () => {
       this.closed = true;
       this.node.connectionClosed(this);
+      const listeners = [...this.closeListeners];
+      this.closeListeners.clear();
+      for (const listener of listeners) listener();
     });
+  }
+
+  onClose(listener: () => void): () => void {
+    if (this.socket.destroyed && this.closed) {
+      queueMicrotask(listener);
+      return () => undefined;
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
   }
 
   closeAfterResponse(): void {
