@@ -411,6 +411,33 @@ describe('Fetch and ListOffsets validation', () => {
     await expectBrokerHealthy();
   });
 
+  it('releases long-poll fetches whose client hung up instead of holding them for maxWaitMs', async () => {
+    const leader = await leaderOf(STABLE);
+    // 40 connections x 50 fetches waiting for 2 GB (never satisfiable) for ~24 days, then closed.
+    const wait = { ...fetchBody(STABLE, 0), maxWaitMs: 0x7fffffff, minBytes: 0x7fffffff };
+    for (let i = 0; i < 40; i++) {
+      const c = await connect(leader);
+      for (let j = 0; j < 50; j++) c.send(1, 11, wait);
+      await new Promise((r) => setTimeout(r, 5));
+      c.close();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    // Every append re-checks each waiting fetch: with 2,000 abandoned ones a produce took
+    // ~50 ms; released, it is back to about a millisecond.
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) {
+      const value = `lp-${i}`;
+      await producer.send({ topic: STABLE, acks: 1, messages: [{ value }] });
+      written.push(value);
+    }
+    const perProduce = (performance.now() - started) / 20;
+    await producer.disconnect();
+    expect(perProduce).toBeLessThan(25);
+    await expectBrokerHealthy();
+  });
+
   it('answers FENCED_LEADER_EPOCH (older) and UNKNOWN_LEADER_EPOCH (newer) on Fetch and ListOffsets', async () => {
     // Bounce the leader so the partition's epoch moves past 0.
     const leaderAddr = await leaderOf(EPOCHS);
