@@ -4,14 +4,19 @@
 // cleanly on Ctrl-C or SIGTERM. Commands: stop|crash|start N, latency N MS, isolate N,
 // heal N, fault API_KEY ERROR_CODE COUNT [N], drop API_KEY COUNT [N],
 // move TOPIC PARTITION N, clear, status, help.
+// Listener security: --tls-cert/--tls-key PEM files (plus --tls-ca, --tls-require-client-cert)
+// make the listeners speak TLS; each --sasl-user MECH:USER:PASSWORD (PLAIN, SCRAM-SHA-256,
+// SCRAM-SHA-512) adds a user and makes SASL mandatory.
+import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startCluster } from './index.js';
-import type { ClusterHandle } from './public-types.js';
+import type { ClusterHandle, ListenerSecurity, SaslUser } from './public-types.js';
 
-const USAGE = `Usage: npm run sandbox -- [--brokers 3] [--data-dir DIR] [--port 9092] [--host 127.0.0.1] [--config name=value ...]`;
+const USAGE = `Usage: npm run sandbox -- [--brokers 3] [--data-dir DIR] [--port 9092] [--host 127.0.0.1] [--config name=value ...]
+  [--tls-cert FILE --tls-key FILE [--tls-ca FILE] [--tls-require-client-cert]] [--sasl-user MECH:USER:PASSWORD ...]`;
 
 function fail(message: string): never {
   process.stderr.write(`keel sandbox: ${message}\n${USAGE}\n`);
@@ -28,6 +33,11 @@ function parseOptions() {
         port: { type: 'string', default: '9092' },
         host: { type: 'string', default: '127.0.0.1' },
         config: { type: 'string', multiple: true, default: [] },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
+        'tls-require-client-cert': { type: 'boolean', default: false },
+        'sasl-user': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -49,7 +59,39 @@ function parseOptions() {
     if (eq <= 0) fail(`--config expects name=value, got ${entry}`);
     config[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
-  return { brokers, port, host: values.host, dataDir: path.resolve(values['data-dir']), config };
+  return { brokers, port, host: values.host, dataDir: path.resolve(values['data-dir']), config, security: parseSecurity(values) };
+}
+
+function parseSecurity(values: {
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-ca'?: string;
+  'tls-require-client-cert'?: boolean;
+  'sasl-user'?: string[];
+}): ListenerSecurity | undefined {
+  const security: ListenerSecurity = {};
+  const read = (flag: string, file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      fail(`${flag}: ${(err as Error).message}`);
+    }
+  };
+  const { 'tls-cert': cert, 'tls-key': key, 'tls-ca': ca } = values;
+  if (cert || key || ca || values['tls-require-client-cert']) {
+    if (!cert || !key) fail('TLS needs both --tls-cert and --tls-key');
+    if (values['tls-require-client-cert'] && !ca) fail('--tls-require-client-cert needs --tls-ca to verify client certificates');
+    security.tls = { cert: read('--tls-cert', cert), key: read('--tls-key', key), ca: ca ? read('--tls-ca', ca) : undefined, requireClientCert: !!values['tls-require-client-cert'] };
+  }
+  const users: SaslUser[] = [];
+  for (const entry of values['sasl-user'] ?? []) {
+    // The password is everything after the second colon, so it may contain colons.
+    const m = /^(PLAIN|SCRAM-SHA-256|SCRAM-SHA-512):([^:]+):(.+)$/s.exec(entry);
+    if (!m) fail(`--sasl-user expects PLAIN|SCRAM-SHA-256|SCRAM-SHA-512:USER:PASSWORD, got ${entry.split(':').slice(0, 2).join(':')}:…`);
+    users.push({ mechanism: m[1] as SaslUser['mechanism'], username: m[2]!, password: m[3]! });
+  }
+  if (users.length > 0) security.sasl = { users };
+  return security.tls || security.sasl ? security : undefined;
 }
 
 async function runCommand(handle: ClusterHandle, line: string): Promise<string> {
@@ -107,12 +149,17 @@ async function main(): Promise<void> {
   const started = Date.now();
   let handle: ClusterHandle;
   try {
-    handle = await startCluster({ brokers: opts.brokers, dataDir: opts.dataDir, host: opts.host, ports: opts.port, config: opts.config });
+    handle = await startCluster({ brokers: opts.brokers, dataDir: opts.dataDir, host: opts.host, ports: opts.port, config: opts.config, security: opts.security });
   } catch (err) {
     fail(`could not start: ${(err as Error).message}`);
   }
   process.stdout.write(`Keel sandbox cluster ${handle.clusterId} up in ${Date.now() - started} ms\n`);
   process.stdout.write(`data dir: ${opts.dataDir}\nbootstrap servers: ${handle.bootstrap.join(',')}\n`);
+  if (opts.security) {
+    const protocol = `${opts.security.sasl ? 'SASL_' : ''}${opts.security.tls ? 'SSL' : 'PLAINTEXT'}`;
+    const mechanisms = [...new Set(opts.security.sasl?.users.map((u) => u.mechanism) ?? [])].join(',');
+    process.stdout.write(`security.protocol: ${protocol}${mechanisms ? ` (sasl mechanisms ${mechanisms})` : ''}${opts.security.tls?.requireClientCert ? ', client certificates required' : ''}\n`);
+  }
   process.stdout.write(`type "help" for fault commands; Ctrl-C to stop\n`);
 
   let stopping = false;

@@ -116,7 +116,10 @@ export class ScramServerExchange implements SaslServerExchange {
     if (attrs[0][1] !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) {
       throw new SaslAuthenticationError('Invalid SCRAM client-final message: channel binding does not match the GS2 header');
     }
-    if (attrs[1][1] !== this.nonce) throw new SaslAuthenticationError('Invalid SCRAM client-final message: nonce mismatch');
+    // Kafka only checks that the nonce ends with the combined one, and librdkafka 2.0 relies
+    // on it (it sends client nonce + combined nonce). The fresh server part still binds the
+    // proof to this exchange.
+    if (!attrs[1][1].endsWith(this.nonce)) throw new SaslAuthenticationError('Invalid SCRAM client-final message: nonce mismatch');
     const credential = this.credential;
     if (!credential || proof.length !== this.hash.length) throw invalidCredentials(this.mechanism);
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
