@@ -181,6 +181,7 @@ export const fetchApi = defineApi<FetchRequest, Encodable<FetchResponse>>({
         const p = target.partition;
         if (p) unsubscribes.push(replicaId >= 0 ? p.onAppend(onAppend) : p.onProgress(onAppend));
       }
+      if (replicaId >= 0) unsubscribes.push(ctx.cluster.replication.onFollowerWake(replicaId, finish));
       // Nobody will read the answer once the client hung up: stop waiting (and re-reading on
       // every append) now instead of holding the request for up to maxWaitMs.
       const offClose = ctx.connection.onClose?.(() => {

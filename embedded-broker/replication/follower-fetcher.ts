@@ -48,12 +48,13 @@ export class FollowerFetcher {
     readonly leaderId: number,
   ) {}
 
-  add(partition: Partition): void {
+  /** Follows `partition` (again, after an epoch change); true when that is news to this fetcher. */
+  add(partition: Partition): boolean {
     const current = this.partitions.get(partition);
-    if (!current || current.epoch !== partition.state.leaderEpoch) {
-      this.partitions.set(partition, { epoch: partition.state.leaderEpoch, truncated: false });
-    }
+    const changed = !current || current.epoch !== partition.state.leaderEpoch;
+    if (changed) this.partitions.set(partition, { epoch: partition.state.leaderEpoch, truncated: false });
     this.kick();
+    return changed;
   }
 
   remove(partition: Partition): void {

@@ -10,6 +10,8 @@ export class ReplicaManager {
   /** Which fetcher follows each partition for each follower broker. */
   private readonly following = new Map<Partition, Map<number, FollowerFetcher>>();
   private readonly isolated = new Set<number>();
+  /** In-flight replica fetches per follower, woken when that follower gets a new partition. */
+  private readonly followerWakers = new Map<number, Set<() => void>>();
   private closed = false;
 
   constructor(private readonly cluster: Cluster) {}
@@ -43,11 +45,27 @@ export class ReplicaManager {
     }
     for (const follower of wanted) {
       const fetcher = this.fetcherFor(follower, leader);
-      fetcher.add(partition);
+      if (fetcher.add(partition)) this.wakeFollower(follower);
       current.set(follower, fetcher);
     }
     if (current.size > 0) this.following.set(partition, current);
     else this.following.delete(partition);
+  }
+
+  /**
+   * A follower's long-polling fetch only names the partitions it knew when it was sent;
+   * ending it early lets a newly followed partition start replicating at once instead of
+   * after replica.fetch.wait.max.ms.
+   */
+  onFollowerWake(followerId: number, wake: () => void): () => void {
+    let set = this.followerWakers.get(followerId);
+    if (!set) this.followerWakers.set(followerId, (set = new Set()));
+    set.add(wake);
+    return () => set.delete(wake);
+  }
+
+  private wakeFollower(followerId: number): void {
+    for (const wake of [...(this.followerWakers.get(followerId) ?? [])]) wake();
   }
 
   partitionRemoved(partition: Partition): void {
