@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
 import { pythonModuleCheck, requirePeer, SYSTEM_PYTHON } from '../helpers/peers.js';
 import type { TestCluster } from '../helpers/embedded-cluster.js';
-import { kafkaFor, startGroupCluster, waitFor } from './groups-support.js';
+import { describeLag, kafkaFor, startGroupCluster, waitFor, type LagRow } from './groups-support.js';
 import { killPeerProcesses, PeerProcess } from './group-peer-process.js';
 
 const peer = requirePeer('python3-confluent-kafka', pythonModuleCheck('confluent_kafka'));
@@ -79,6 +79,18 @@ describe.skipIf(!peer.available)('confluent-kafka-python consumer group (coopera
     await new Promise((r) => setTimeout(r, 300));
     const values = [...a.messages(), ...b.messages()].map((m) => m.value).sort();
     expect(values).toEqual([...range(0, 60)].sort());
+
+    // The describe table (OffsetFetch + ListOffsets via kafkajs admin) shows exactly what the
+    // consumers committed: the offset after the last message each partition delivered, lag 0.
+    const next = new Map<number, number>();
+    for (const m of [...a.messages(), ...b.messages()]) next.set(m.partition, Math.max(next.get(m.partition) ?? 0, m.offset + 1));
+    let table: LagRow[] = [];
+    await waitFor(async () => {
+      table = await describeLag(kafka, 'order-processor', 'ck-orders');
+      return table.every((r) => r.currentOffset === (next.get(r.partition) ?? -1));
+    }, 10_000, 'the describe table to match the commits');
+    expect(table).toHaveLength(6);
+    for (const r of table) expect(r).toEqual({ partition: r.partition, currentOffset: r.logEndOffset, logEndOffset: r.logEndOffset, lag: 0 });
 
     await a.close();
     await waitFor(() => b.assignment().length === 6, 15_000, 'b to take every partition after a closed');

@@ -91,4 +91,30 @@ describe('kafkajs consumer groups', () => {
     await resumed.consumer.disconnect();
     expect(fs.existsSync(`${dataDir}/group-offsets/journal.log`)).toBe(true);
   }, 60_000);
+
+  it('leaves the extra member idle when there are more members than partitions, and keeps two groups independent', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'kj-two', numPartitions: 2, replicationFactor: 1 }] });
+    await admin.disconnect();
+    const first: Received[] = [];
+    const second: Received[] = [];
+    const members: RecordingConsumer[] = [];
+    for (const name of ['x', 'y', 'z']) members.push(await startRecordingConsumer(kafka, 'kj-many', 'kj-two', name, first));
+    members.push(await startRecordingConsumer(kafka, 'kj-other', 'kj-two', 'solo', second));
+    const owned = (m: RecordingConsumer) => m.assigned()['kj-two'] ?? [];
+    await waitFor(() => members.slice(0, 3).every((m) => m.joined()) && members.slice(0, 3).reduce((s, m) => s + owned(m).length, 0) === 2, 15_000, 'the three members to settle');
+    const sizes = members.slice(0, 3).map((m) => owned(m).length).sort();
+    expect(sizes).toEqual([0, 1, 1]);
+    await waitFor(() => (members[3]!.assigned()['kj-two']?.length ?? 0) === 2, 15_000, 'the other group to own both partitions');
+    await produce('kj-two', 0, 20);
+    await waitFor(() => first.length >= 20 && second.length >= 20, 15_000, 'both groups to read everything');
+    await new Promise((r) => setTimeout(r, 300));
+    const expected = Array.from({ length: 20 }, (_, i) => `m${i}`).sort();
+    expect(values(first)).toEqual(expected);
+    expect(values(second)).toEqual(expected);
+    const idle = members.slice(0, 3).find((m) => owned(m).length === 0)!;
+    expect(idle.received).toHaveLength(0);
+    for (const m of members) await m.consumer.disconnect();
+  }, 60_000);
 });

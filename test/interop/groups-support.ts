@@ -28,6 +28,8 @@ export interface RecordingConsumer {
   received: Received[];
   /** Partitions per topic in the last assignment this consumer got. */
   assigned: () => Record<string, number[]>;
+  /** Whether the consumer has completed at least one join. */
+  joined: () => boolean;
 }
 
 /** A kafkajs group member with fast heartbeats that records every message it handles. */
@@ -41,8 +43,10 @@ export async function startRecordingConsumer(
 ): Promise<RecordingConsumer> {
   const consumer = kafka.consumer({ groupId, sessionTimeout: 3000, rebalanceTimeout: 4000, heartbeatInterval: 200, maxWaitTimeInMs: 100, retry: { retries: 8, initialRetryTime: 100 } });
   let assignment: Record<string, number[]> = {};
+  let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     assignment = e.payload.memberAssignment;
+    joined = true;
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -55,7 +59,7 @@ export async function startRecordingConsumer(
       await onMessage?.(p);
     },
   });
-  return { consumer, name, received, assigned: () => assignment };
+  return { consumer, name, received, assigned: () => assignment, joined: () => joined };
 }
 
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -63,5 +67,31 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface LagRow {
+  partition: number;
+  currentOffset: number;
+  logEndOffset: number;
+  lag: number;
+}
+
+/** What `kafka-consumer-groups --describe` shows, computed as the console does: OffsetFetch + ListOffsets. */
+export async function describeLag(kafka: Kafka, groupId: string, topic: string): Promise<LagRow[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const ends = await admin.fetchTopicOffsets(topic);
+    return committed!.partitions
+      .map((p) => {
+        const logEndOffset = Number(ends.find((e) => e.partition === p.partition)!.high);
+        const currentOffset = Number(p.offset);
+        return { partition: p.partition, currentOffset, logEndOffset, lag: currentOffset < 0 ? logEndOffset : logEndOffset - currentOffset };
+      })
+      .sort((a, b) => a.partition - b.partition);
+  } finally {
+    await admin.disconnect();
   }
 }
