@@ -30,6 +30,7 @@ export const saslHandshakeApi = defineApi<SaslHandshakeRequest, Encodable<SaslHa
       connection.closeAfterResponse();
       return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms };
     }
+    ctx.node.log('debug', `connection ${connection.id}: SaslHandshake v${ctx.version} ${request.mechanism}`);
     const session: SaslSession = { handshakeVersion: ctx.version, exchange: createServerExchange(credentials, request.mechanism) };
     connection.sasl = session;
     // Set before this call returns, so the very next frame is read as a raw token.

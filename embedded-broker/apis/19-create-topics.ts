@@ -2,7 +2,7 @@
 // validate-only. From v5 the answer carries the new topic's effective configs.
 import { defineApi } from './api-handler.js';
 import { ErrorCode } from '../cluster/error-codes.js';
-import { errorCodeOf } from './partition-access.js';
+import { errorCodeOf, failIfInjected } from './partition-access.js';
 import { describeTopicConfigs } from '../cluster/config-describer.js';
 import type { CreateTopicsRequest, CreateTopicsResponse, CreateTopicsResponseCreatableTopicResult, Encodable } from '../protocol/generated/message-types.js';
 
@@ -23,6 +23,7 @@ export const createTopicsApi = defineApi<CreateTopicsRequest, Encodable<CreateTo
         continue;
       }
       try {
+        failIfInjected(ctx);
         const state = cluster.admin.planTopic(t);
         if (!req.validateOnly) {
           cluster.admin.createTopic(state);

@@ -2,13 +2,14 @@
 // (v1+) and types (v3+).
 import { defineApi } from './api-handler.js';
 import { ErrorCode, KafkaError } from '../cluster/error-codes.js';
-import { errorCodeOf } from './partition-access.js';
+import { errorCodeOf, failIfInjected } from './partition-access.js';
 import { describeBrokerConfigs, describeTopicConfigs, type DescribedConfig } from '../cluster/config-describer.js';
 import { ResourceType } from '../cluster/config-admin.js';
 import type { RequestContext } from './api-handler.js';
 import type { DescribeConfigsRequest, DescribeConfigsResponse, Encodable } from '../protocol/generated/message-types.js';
 
 function configsOf(ctx: RequestContext, resourceType: number, resourceName: string): DescribedConfig[] {
+  failIfInjected(ctx);
   if (resourceType === ResourceType.TOPIC) {
     const topic = ctx.cluster.topics.get(resourceName);
     if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resourceName} does not exist.`);

@@ -2,7 +2,7 @@
 // partitions, or for every partition when the list is null.
 import { defineApi } from './api-handler.js';
 import { ErrorCode, KafkaError } from '../cluster/error-codes.js';
-import { errorCodeOf } from './partition-access.js';
+import { errorCodeOf, failIfInjected } from './partition-access.js';
 import type { Partition } from '../cluster/partition.js';
 import type { RequestContext } from './api-handler.js';
 import type { ElectLeadersRequest, ElectLeadersResponse, Encodable } from '../protocol/generated/message-types.js';
@@ -39,6 +39,7 @@ export const electLeadersApi = defineApi<ElectLeadersRequest, Encodable<ElectLea
         topic: t.topic,
         partitionResult: t.partitions.map((index) => {
           try {
+            failIfInjected(ctx);
             const partition = ctx.cluster.partition(t.topic, index);
             if (!partition) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unknown partition ${t.topic}-${index}.`);
             elect(ctx, partition, electionType);

@@ -2,7 +2,7 @@
 // reassignment per partition; the controller completes it once new replicas are in sync.
 import { defineApi } from './api-handler.js';
 import { ErrorCode, KafkaError } from '../cluster/error-codes.js';
-import { errorCodeOf } from './partition-access.js';
+import { errorCodeOf, failIfInjected } from './partition-access.js';
 import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, Encodable } from '../protocol/generated/message-types.js';
 
 export const alterPartitionReassignmentsApi = defineApi<AlterPartitionReassignmentsRequest, Encodable<AlterPartitionReassignmentsResponse>>({
@@ -16,6 +16,7 @@ export const alterPartitionReassignmentsApi = defineApi<AlterPartitionReassignme
       name: t.name,
       partitions: t.partitions.map((p) => {
         try {
+          failIfInjected(ctx);
           const partition = ctx.cluster.partition(t.name, p.partitionIndex);
           if (!partition) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unknown partition ${t.name}-${p.partitionIndex}.`);
           ctx.cluster.reassignments.alter(partition, p.replicas);

@@ -2,7 +2,7 @@
 // overrides (all-or-nothing per resource), apply unless validate-only, persist once.
 import type { RequestContext } from './api-handler.js';
 import { ErrorCode } from '../cluster/error-codes.js';
-import { errorCodeOf } from './partition-access.js';
+import { errorCodeOf, failIfInjected } from './partition-access.js';
 import { applyConfigChange, planConfigChange, type ConfigChange } from '../cluster/config-admin.js';
 
 export interface ResourceChange {
@@ -16,6 +16,7 @@ export function alterResources(ctx: RequestContext, resources: ResourceChange[],
   const responses = resources.map((r) => {
     const answer = { resourceType: r.resourceType, resourceName: r.resourceName };
     try {
+      failIfInjected(ctx);
       const next = planConfigChange(ctx.cluster, r.resourceType, r.resourceName, r.changes, replace);
       if (!validateOnly) {
         applyConfigChange(ctx.cluster, r.resourceType, r.resourceName, next);
