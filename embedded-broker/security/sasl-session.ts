@@ -15,9 +15,9 @@ export function saslSession(connection: ConnectionInfo): SaslSession | undefined
   return connection.sasl as SaslSession | undefined;
 }
 
-export function authenticated(ctx: RequestContext, exchange: SaslServerExchange): void {
+export function authenticated(ctx: RequestContext, exchange: SaslServerExchange, via = 'SaslAuthenticate'): void {
   ctx.connection.principal = `User:${exchange.username}`;
-  ctx.node.log('debug', `connection ${ctx.connection.id}: authenticated as ${exchange.username} with ${exchange.mechanism}`);
+  ctx.node.log('debug', `connection ${ctx.connection.id}: authenticated as ${exchange.username} with ${exchange.mechanism} via ${via}`);
 }
 
 export function authenticationFailed(ctx: RequestContext, err: unknown): string {
@@ -33,7 +33,7 @@ export function startRawTokenExchange(ctx: RequestContext, exchange: SaslServerE
   const next = (token: Buffer): Buffer => {
     try {
       const answer = exchange.evaluate(token);
-      if (exchange.complete) authenticated(ctx, exchange);
+      if (exchange.complete) authenticated(ctx, exchange, 'raw tokens');
       else connection.rawFrameHandler = next;
       return answer;
     } catch (err) {
