@@ -1,0 +1,143 @@
+// Topics: paged list (fetched a page at a time as the virtual list scrolls), detail, configs,
+// admin mutations. Keys under ['clusters', id, 'topics'].
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import type { MethodInput, TopicDetail, TopicSummary } from '../../electron/contract/index.js';
+import { useApi } from '../api/api-context.js';
+import { keys, type TopicListParams } from '../api/query-keys.js';
+import { getSamples, recordSample, toRate, useSamples, type Sample } from './sample-history.js';
+
+export const TOPIC_PAGE_SIZE = 500;
+
+export interface TopicRows {
+  total: number | null;
+  rowAt(index: number): TopicSummary | undefined;
+  isLoading: boolean;
+  error: unknown;
+  refetch(): void;
+}
+
+/** Loads page 0 always (it carries the total) and whichever other pages are visible. */
+export function useTopicRows(clusterId: string, params: TopicListParams, visiblePages: number[]): TopicRows {
+  const api = useApi();
+  const pages = useMemo(() => Array.from(new Set([0, ...visiblePages])).sort((a, b) => a - b), [visiblePages.join(',')]);
+  const results = useQueries({
+    queries: pages.map((page) => ({
+      queryKey: keys.topicPage(clusterId, params, page),
+      queryFn: () =>
+        api.call('topics.list', {
+          clusterId,
+          search: params.search || undefined,
+          sort: params.sort,
+          includeInternal: params.includeInternal,
+          withCounts: true,
+          offset: page * TOPIC_PAGE_SIZE,
+          limit: TOPIC_PAGE_SIZE,
+        }),
+      staleTime: 15_000,
+      refetchInterval: 30_000,
+    })),
+  });
+  const byPage = new Map<number, TopicSummary[]>();
+  results.forEach((r, i) => r.data && byPage.set(pages[i]!, r.data.items));
+  const first = results[0];
+  return {
+    total: first?.data?.total ?? null,
+    rowAt: (index) => byPage.get(Math.floor(index / TOPIC_PAGE_SIZE))?.[index % TOPIC_PAGE_SIZE],
+    isLoading: first?.isLoading ?? true,
+    error: results.find((r) => r.error)?.error ?? null,
+    refetch: () => results.forEach((r) => void r.refetch()),
+  };
+}
+
+export function sumHighWatermarks(detail: TopicDetail): number {
+  return detail.partitions.reduce((n, p) => n + Number(p.highWatermark), 0);
+}
+
+export function useTopic(clusterId: string, topic: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: keys.topicDetail(clusterId, topic),
+    queryFn: async () => {
+      const detail = await api.call('topics.get', { clusterId, topic });
+      recordSample(`topic-hw:${clusterId}:${topic}`, Date.now(), sumHighWatermarks(detail));
+      return detail;
+    },
+    refetchInterval: 5_000,
+  });
+}
+
+/** Messages/second into the topic, from high-watermark deltas between polls of useTopic. */
+export function useTopicThroughput(clusterId: string, topic: string): Sample[] {
+  const samples = useSamples(`topic-hw:${clusterId}:${topic}`);
+  return useMemo(() => toRate(samples), [samples]);
+}
+
+/**
+ * Top topics by recent throughput, estimated client-side from message-count deltas of the
+ * 1,000 largest topics between two polls (the contract has no throughput metric yet).
+ */
+export function useTopTopicsByThroughput(clusterId: string, limit = 5) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [...keys.topics(clusterId), 'throughput'],
+    queryFn: async () => {
+      const page = await api.call('topics.list', { clusterId, sort: 'messages', withCounts: true, limit: 1000, offset: 0 });
+      const now = Date.now();
+      const rows = page.items.map((t) => {
+        const key = `topic-count:${clusterId}:${t.name}`;
+        recordSample(key, now, t.messageCountEstimate ?? 0);
+        const rate = toRate(getSamples(key).slice(-2));
+        return { name: t.name, messages: t.messageCountEstimate, perSecond: rate.length ? rate[rate.length - 1]!.v : null };
+      });
+      return rows
+        .sort((a, b) => (b.perSecond ?? -1) - (a.perSecond ?? -1) || (b.messages ?? 0) - (a.messages ?? 0))
+        .slice(0, limit);
+    },
+    refetchInterval: 10_000,
+  });
+}
+
+export function useTopicConfigs(clusterId: string, topic: string) {
+  const api = useApi();
+  return useQuery({ queryKey: keys.topicConfigs(clusterId, topic), queryFn: () => api.call('topics.getConfigs', { clusterId, topic }) });
+}
+
+export function useCreateTopic(clusterId: string) {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Omit<MethodInput<'topics.create'>, 'clusterId'>) => api.call('topics.create', { clusterId, ...input }),
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: keys.topics(clusterId) }), qc.invalidateQueries({ queryKey: keys.overview(clusterId) })]),
+  });
+}
+
+export function useDeleteTopic(clusterId: string) {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (topic: string) => api.call('topics.delete', { clusterId, topic }),
+    onSuccess: (_r, topic) => {
+      qc.removeQueries({ queryKey: keys.topic(clusterId, topic) });
+      return Promise.all([qc.invalidateQueries({ queryKey: keys.topics(clusterId) }), qc.invalidateQueries({ queryKey: keys.overview(clusterId) })]);
+    },
+  });
+}
+
+export function useAddPartitions(clusterId: string, topic: string) {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (totalPartitions: number) => api.call('topics.addPartitions', { clusterId, topic, totalPartitions }),
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: keys.topic(clusterId, topic) }), qc.invalidateQueries({ queryKey: keys.topics(clusterId), exact: false })]),
+  });
+}
+
+export function useUpdateTopicConfigs(clusterId: string, topic: string) {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (change: { set?: Record<string, string>; reset?: string[] }) => api.call('topics.updateConfigs', { clusterId, topic, ...change }),
+    onSuccess: (configs) => qc.setQueryData(keys.topicConfigs(clusterId, topic), configs),
+  });
+}
