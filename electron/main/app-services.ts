@@ -6,6 +6,7 @@ import type { ClusterHandle, StartClusterOptions } from '../../embedded-broker/p
 import { ContractError } from '../contract/errors.js';
 import type { EventName, EventPayload, SandboxStatus } from '../contract/index.js';
 import { ClusterRegistry, SANDBOX_CLUSTER_ID } from '../services/cluster-registry.js';
+import { MetricsService, type MetricsServiceOptions } from '../services/metrics/metrics-service.js';
 import { SettingsStore, type SecretCipher } from '../services/settings-store.js';
 import { createDispatcher, type CallContext, type Dispatcher } from './contract-server.js';
 import { createHandlers } from './contract-handlers.js';
@@ -25,6 +26,8 @@ export interface AppServicesOptions {
     ports?: number;
     host?: string;
   };
+  /** Lag sampler and Prometheus overrides (tests use a short interval; the CLI flags set ports). */
+  metrics?: MetricsServiceOptions['overrides'] & { webPath?: string | null };
   log?: (msg: string, err?: unknown) => void;
 }
 
@@ -32,6 +35,7 @@ export interface AppServices {
   dispatcher: Dispatcher;
   registry: ClusterRegistry;
   store: SettingsStore;
+  metrics: MetricsService;
   sandbox: { handle: ClusterHandle | null; error: string | null; dataDir: string };
   sandboxStatus(): SandboxStatus;
   /** Registers a caller for broadcast events (sandbox changes); returns detach. */
@@ -111,6 +115,17 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     return sandbox.handle;
   };
 
+  const { webPath, ...overrides } = options.metrics ?? {};
+  const metrics = new MetricsService({
+    userDataDir: options.userDataDir,
+    clusterIds: () => registry.connectedIds(),
+    adapter: (id) => registry.adapter(id),
+    webPath: webPath ?? (options.shell === 'web' ? '/metrics' : null),
+    overrides,
+    log,
+  });
+  await metrics.start();
+
   const dispatcher = createDispatcher(
     createHandlers({
       registry,
@@ -122,6 +137,13 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
         secretsStorage: options.cipher.kind,
         platform: process.platform,
       }),
+      metrics: {
+        'groups.lagHistory': async (input) => metrics.lagHistory(input),
+        'topics.throughputHistory': async (input) => metrics.throughputHistory(input),
+        'metrics.status': async () => metrics.status(),
+        'metrics.updateSettings': async (input) => metrics.updateSettings(input),
+        'metrics.clearHistory': async ({ clusterId }) => metrics.clearHistory(clusterId),
+      },
     }),
     log,
   );
@@ -130,6 +152,7 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     dispatcher,
     registry,
     store,
+    metrics,
     sandbox,
     sandboxStatus,
     attach(ctx) {
@@ -139,6 +162,8 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     async close() {
       unsubscribe?.();
       attached.clear();
+      // Before the connections close, so the last tick finishes and partial buckets are written.
+      await metrics.close();
       await registry.close();
       const h = sandbox.handle;
       sandbox.handle = null;

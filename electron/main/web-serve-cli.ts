@@ -19,14 +19,29 @@ export async function serveWebMode(reason?: string): Promise<void> {
   const userDataDir = arg('data') ?? process.env.KEEL_DATA_DIR ?? path.join(os.homedir(), '.keel');
   const port = Number(arg('port') ?? process.env.KEEL_PORT ?? 0);
   if (reason) process.stdout.write(`${reason}\n`);
-  const services = await startAppServices({ userDataDir, cipher: userFileCipher, shell: 'web', version: process.env.npm_package_version ?? '0.1.0' });
-  const server = await startWebServer({ dispatcher: services.dispatcher, attach: services.attach, port, rendererDir: path.join(root, 'dist/renderer') });
+  // --metrics-port N: also serve Prometheus text on its own loopback port, without the token.
+  const metricsPort = arg('metrics-port');
+  const services = await startAppServices({
+    userDataDir,
+    cipher: userFileCipher,
+    shell: 'web',
+    version: process.env.npm_package_version ?? '0.1.0',
+    ...(metricsPort !== undefined ? { metrics: { prometheusEnabled: true, prometheusPort: Number(metricsPort) } } : {}),
+  });
+  const server = await startWebServer({
+    dispatcher: services.dispatcher,
+    attach: services.attach,
+    port,
+    rendererDir: path.join(root, 'dist/renderer'),
+    metrics: () => services.metrics.scrape(),
+  });
   const sb = services.sandboxStatus();
   process.stdout.write(
     [
       'Keel web mode',
       `  Open: ${server.openUrl}`,
       sb.running ? `  Sandbox cluster: ${sb.bootstrap.join(',')} (data in ${sb.dataDir})` : `  Sandbox cluster: not running — ${sb.error}`,
+      `  Prometheus: ${server.url}/metrics (Authorization: Bearer <token>)${services.metrics.status().prometheus.url ? `, and without token at ${services.metrics.status().prometheus.url}` : ''}`,
       `  Warning: web mode keeps cluster secrets unencrypted in ${services.store.secretsPath}, readable only by you.`,
       '  Press Ctrl+C to stop.',
       '',

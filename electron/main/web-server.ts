@@ -18,6 +18,8 @@ export interface WebServerOptions {
   /** Defaults to a fresh random token. */
   token?: string;
   rendererDir?: string;
+  /** Prometheus text for GET /metrics (behind the same token: Bearer header, ?token= or the cookie). */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 export interface WebServer {
@@ -107,6 +109,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const ctx: CallContext = { callerId: `http:${randomUUID()}`, emit: () => undefined, onClose: () => undefined };
       const result = await options.dispatcher.dispatch(decodeURIComponent(url.pathname.slice(5)), input, ctx);
       return send(res, result.ok ? 200 : 400, JSON.stringify(result.ok ? result.output : result.error), 'application/json');
+    }
+
+    if (url.pathname === '/metrics' && options.metrics) {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!sameToken(bearer, token) && !sameToken(url.searchParams.get('token'), token) && !sameToken(cookieToken(req), token)) {
+        return send(res, 401, 'Missing or wrong access token (use Authorization: Bearer <token>)');
+      }
+      if (req.method !== 'GET') return send(res, 405, 'GET only', 'text/plain', { allow: 'GET' });
+      const m = await options.metrics();
+      return send(res, 200, m.body, m.contentType);
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET only');

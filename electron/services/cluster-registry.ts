@@ -77,6 +77,15 @@ export class ClusterRegistry {
     return a;
   }
 
+  /**
+   * Clusters with a live connection: the sandbox while it runs, and remote clusters the user
+   * has opened (they keep a cached adapter until removed or edited).
+   */
+  connectedIds(): string[] {
+    const ids = [...this.adapters.keys()].filter((id) => id !== SANDBOX_CLUSTER_ID && this.clusters.some((c) => c.id === id));
+    return this.sandboxBootstrap() ? [SANDBOX_CLUSTER_ID, ...ids] : ids;
+  }
+
   testConfig(input: ParsedConfig): Promise<TestConnectionResult> {
     return testConnection(this.split('unsaved', input, {}).config);
   }

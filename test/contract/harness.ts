@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { createWebTransport, type WebSocketCtor, type WebTransport } from '../../electron/contract/web-transport.js';
-import { startAppServices, type AppServices } from '../../electron/main/app-services.js';
+import { startAppServices, type AppServices, type AppServicesOptions } from '../../electron/main/app-services.js';
 import { startWebServer, type WebServer } from '../../electron/main/web-server.js';
 import { userFileCipher } from '../../electron/services/settings-store.js';
 
@@ -20,7 +20,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { sandbox?: boolean; brokers?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { sandbox?: boolean; brokers?: number; metrics?: AppServicesOptions['metrics'] } = {}): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-contract-'));
   const services = await startAppServices({
     userDataDir: dir,
@@ -28,9 +28,10 @@ export async function startHarness(options: { sandbox?: boolean; brokers?: numbe
     shell: 'web',
     version: 'test',
     sandbox: { enabled: options.sandbox !== false, brokers: options.brokers ?? 3, ports: 0, host: '127.0.0.1' },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     log: () => undefined,
   });
-  const server = await startWebServer({ dispatcher: services.dispatcher, attach: services.attach });
+  const server = await startWebServer({ dispatcher: services.dispatcher, attach: services.attach, metrics: () => services.metrics.scrape() });
   const clients: WebTransport[] = [];
   const connect = async () => {
     const c = createWebTransport(server.url, server.token, WebSocket as unknown as WebSocketCtor);

@@ -1,0 +1,119 @@
+// One read of a cluster's offsets through the console's kafkajs adapter: topics with their
+// partitions' log start/end offsets and replicas, and every group's committed offsets. The lag
+// sampler and the Prometheus endpoint both build on it, so they can never disagree on lag.
+import type { KafkaAdapter } from '../kafka-adapter.js';
+
+export interface SnapshotPartition {
+  partition: number;
+  leader: number;
+  replicas: number;
+  isr: number;
+  start: number;
+  end: number;
+}
+
+export interface SnapshotGroup {
+  groupId: string;
+  state: string | null;
+  members: number | null;
+  /** Committed offsets with the lag against this snapshot's end offsets (null if the partition is gone). */
+  offsets: Array<{ topic: string; partition: number; committed: number; lag: number | null }>;
+}
+
+export interface ClusterSnapshot {
+  t: number;
+  brokers: number;
+  topics: Array<{ topic: string; internal: boolean; partitions: SnapshotPartition[] }>;
+  groups: SnapshotGroup[];
+  /** Why some groups' offsets are missing, if they are. */
+  errors: string[];
+}
+
+/** Runs fn over items with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export async function takeSnapshot(
+  adapter: KafkaAdapter,
+  options: { describeGroups?: boolean; startOffsets?: boolean; concurrency?: number } = {},
+): Promise<ClusterSnapshot> {
+  const meta = await adapter.metadata();
+  const topics = meta.topicMetadata
+    .filter((t) => t.topicErrorCode === 0)
+    .map((t) => ({
+      topic: t.topic,
+      internal: t.isInternal === true || t.topic.startsWith('__'),
+      meta: t.partitionMetadata,
+    }));
+  // Internal topics (__consumer_offsets, transaction state) are not what users chart.
+  const req = topics.filter((t) => !t.internal).map((t) => ({ topic: t.topic, partitions: t.meta.map((p) => p.partitionId) }));
+  const [ends, starts, listed] = await Promise.all([
+    adapter.offsets(req, 'latest'),
+    options.startOffsets ? adapter.offsets(req, 'earliest') : Promise.resolve(null),
+    adapter.run('ListGroups', async () => (await adapter.admin()).listGroups()),
+  ]);
+  const t = Date.now();
+  const ids = listed.groups.map((g) => g.groupId).sort();
+  const errors: string[] = [];
+  let described = new Map<string, { state: string; members: number }>();
+  if (options.describeGroups && ids.length > 0) {
+    try {
+      const res = await adapter.run('DescribeGroups', async () => (await adapter.admin()).describeGroups(ids));
+      described = new Map(res.groups.map((g) => [g.groupId, { state: g.state, members: g.members.length }]));
+    } catch (err) {
+      errors.push(`DescribeGroups: ${(err as Error).message}`);
+    }
+  }
+  const groups = await mapLimit(ids, options.concurrency ?? 16, async (groupId): Promise<SnapshotGroup> => {
+    const d = described.get(groupId);
+    const offsets: SnapshotGroup['offsets'] = [];
+    try {
+      const res = await adapter.run('OffsetFetch', async () => (await adapter.admin()).fetchOffsets({ groupId }));
+      for (const tp of res) {
+        for (const p of tp.partitions) {
+          const committed = Number(p.offset);
+          if (!(committed >= 0)) continue;
+          const end = ends.get(tp.topic)?.get(p.partition);
+          // Same rule as the group views: lag never goes negative (a commit past a truncated end).
+          offsets.push({ topic: tp.topic, partition: p.partition, committed, lag: end === undefined ? null : Math.max(0, Number(end) - committed) });
+        }
+      }
+    } catch (err) {
+      errors.push(`OffsetFetch ${groupId}: ${(err as Error).message}`);
+    }
+    offsets.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    return { groupId, state: d?.state ?? null, members: d?.members ?? null, offsets };
+  });
+  return {
+    t,
+    brokers: meta.brokers.length,
+    topics: topics
+      .map((tp) => ({
+        topic: tp.topic,
+        internal: tp.internal,
+        partitions: tp.meta
+          .map((p) => ({
+            partition: p.partitionId,
+            leader: p.leader,
+            replicas: p.replicas.length,
+            isr: p.isr.length,
+            start: Number(starts?.get(tp.topic)?.get(p.partitionId) ?? -1),
+            end: Number(ends.get(tp.topic)?.get(p.partitionId) ?? -1),
+          }))
+          .sort((a, b) => a.partition - b.partition),
+      }))
+      .sort((a, b) => a.topic.localeCompare(b.topic)),
+    groups,
+    errors,
+  };
+}

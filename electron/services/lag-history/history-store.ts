@@ -1,0 +1,236 @@
+// The on-disk history: one folder per cluster under <userData>/lag-history, three tiers of
+// append-only record files, each file covering a fixed time span so retention is "delete the
+// file" and a bad file costs only its span:
+//   raw     every sample         one file per hour,  kept 6 hours
+//   minute  per-minute buckets   one file per day,   kept 8 days
+//   hour    per-hour buckets     one file per week,  kept 9 weeks
+// A size cap over the whole folder drops the oldest files of the finest tier first (coarser
+// tiers still cover that time).
+import fs from 'node:fs';
+import path from 'node:path';
+import { FrameDecoder, FrameEncoder } from './frame-codec.js';
+import { RecordAppender, readRecordFile } from './record-file.js';
+
+export type Tier = 'raw' | 'minute' | 'hour';
+export const TIERS: Tier[] = ['raw', 'minute', 'hour'];
+
+export interface TierSpec {
+  fileSpanMs: number;
+  retentionMs: number;
+  /** Width of one stored point (0 = one per sample). */
+  bucketMs: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+export const DEFAULT_TIERS: Record<Tier, TierSpec> = {
+  raw: { fileSpanMs: HOUR, retentionMs: 6 * HOUR, bucketMs: 0 },
+  minute: { fileSpanMs: DAY, retentionMs: 8 * DAY, bucketMs: 60_000 },
+  hour: { fileSpanMs: 7 * DAY, retentionMs: 63 * DAY, bucketMs: HOUR },
+};
+
+export interface StoredFrame {
+  t: number;
+  rows: Map<string, number[]>;
+}
+
+interface Writer {
+  fileStart: number;
+  appender: RecordAppender;
+  encoder: FrameEncoder;
+}
+
+const FILE_RE = /^(raw|minute|hour)-(\d+)\.klh$/;
+
+export class ClusterHistory {
+  private readonly writers = new Map<Tier, Writer>();
+
+  constructor(
+    readonly dir: string,
+    private readonly tiers: Record<Tier, TierSpec>,
+  ) {}
+
+  append(tier: Tier, t: number, entries: Array<[string, number[]]>): void {
+    if (entries.length === 0) return;
+    const w = this.writer(tier, t);
+    for (const payload of w.encoder.encode(t, entries)) w.appender.append(payload);
+  }
+
+  private writer(tier: Tier, t: number): Writer {
+    const span = this.tiers[tier].fileSpanMs;
+    const fileStart = Math.floor(t / span) * span;
+    const cur = this.writers.get(tier);
+    if (cur && cur.fileStart === fileStart) return cur;
+    cur?.appender.close();
+    fs.mkdirSync(this.dir, { recursive: true });
+    const { appender, existing } = RecordAppender.open(path.join(this.dir, `${tier}-${fileStart}.klh`));
+    const encoder = new FrameEncoder();
+    // A restart continues the same file: replaying it restores ids and the delta chain.
+    encoder.replay(existing);
+    const w = { fileStart, appender, encoder };
+    this.writers.set(tier, w);
+    return w;
+  }
+
+  files(tier?: Tier): Array<{ tier: Tier; start: number; file: string; bytes: number }> {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const out: Array<{ tier: Tier; start: number; file: string; bytes: number }> = [];
+    for (const name of names) {
+      const m = FILE_RE.exec(name);
+      if (!m || (tier && m[1] !== tier)) continue;
+      const file = path.join(this.dir, name);
+      let bytes = 0;
+      try {
+        bytes = fs.statSync(file).size;
+      } catch {
+        continue;
+      }
+      out.push({ tier: m[1] as Tier, start: Number(m[2]), file, bytes });
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * Frames of one tier with from <= t <= to, keeping only series whose key passes `want`.
+   * Reading never modifies a file: a torn tail is simply where reading stops.
+   */
+  read(tier: Tier, from: number, to: number, want: (key: string) => boolean): StoredFrame[] {
+    const span = this.tiers[tier].fileSpanMs;
+    const out: StoredFrame[] = [];
+    for (const f of this.files(tier)) {
+      if (f.start > to || f.start + span <= from) continue;
+      const decoder = new FrameDecoder();
+      const verdict = new Map<number, boolean>();
+      const wanted = (id: number) => {
+        let v = verdict.get(id);
+        if (v === undefined) {
+          const key = decoder.keys.get(id);
+          v = key !== undefined && want(key);
+          verdict.set(id, v);
+        }
+        return v;
+      };
+      for (const rec of readRecordFile(f.file).records) {
+        let frame;
+        try {
+          frame = decoder.decode(rec, wanted);
+        } catch {
+          break; // a record that passes its checksum but does not decode: stop at it, keep the rest
+        }
+        if (!frame || frame.t < from || frame.t > to) continue;
+        const rows = new Map<string, number[]>();
+        for (const [id, v] of frame.values) rows.set(decoder.keys.get(id)!, v);
+        out.push({ t: frame.t, rows });
+      }
+    }
+    return out.sort((a, b) => a.t - b.t);
+  }
+
+  /** Drops files past their tier's retention; returns bytes removed. */
+  expire(now: number): number {
+    let removed = 0;
+    for (const f of this.files()) {
+      const spec = this.tiers[f.tier];
+      if (f.start + spec.fileSpanMs < now - spec.retentionMs) removed += this.remove(f);
+    }
+    return removed;
+  }
+
+  remove(f: { tier: Tier; start: number; file: string; bytes: number }): number {
+    const w = this.writers.get(f.tier);
+    if (w && w.fileStart === f.start) {
+      w.appender.close();
+      this.writers.delete(f.tier);
+    }
+    try {
+      fs.rmSync(f.file, { force: true });
+      return f.bytes;
+    } catch {
+      return 0;
+    }
+  }
+
+  sync(): void {
+    for (const w of this.writers.values()) w.appender.sync();
+  }
+
+  close(): void {
+    for (const w of this.writers.values()) w.appender.close();
+    this.writers.clear();
+  }
+}
+
+export class HistoryStore {
+  private readonly clusters = new Map<string, ClusterHistory>();
+
+  constructor(
+    readonly root: string,
+    public maxBytes = 512 * 1024 * 1024,
+    readonly tiers: Record<Tier, TierSpec> = DEFAULT_TIERS,
+  ) {}
+
+  cluster(clusterId: string): ClusterHistory {
+    let c = this.clusters.get(clusterId);
+    if (!c) {
+      c = new ClusterHistory(path.join(this.root, encodeURIComponent(clusterId)), this.tiers);
+      this.clusters.set(clusterId, c);
+    }
+    return c;
+  }
+
+  private allClusterIds(): string[] {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.root);
+    } catch {
+      // No history yet.
+    }
+    return [...new Set([...names.map((n) => decodeURIComponent(n)), ...this.clusters.keys()])];
+  }
+
+  bytes(): number {
+    return this.allClusterIds().reduce((n, id) => n + this.cluster(id).files().reduce((m, f) => m + f.bytes, 0), 0);
+  }
+
+  /** Retention, then the size cap: finest tier's oldest files first, never a file being written now. */
+  enforceLimits(now: number): void {
+    const ids = this.allClusterIds();
+    for (const id of ids) this.cluster(id).expire(now);
+    let total = this.bytes();
+    if (total <= this.maxBytes) return;
+    for (const tier of TIERS) {
+      const span = this.tiers[tier].fileSpanMs;
+      const candidates = ids
+        .flatMap((id) => this.cluster(id).files(tier).map((f) => ({ id, f })))
+        .filter(({ f }) => f.start + span <= now)
+        .sort((a, b) => a.f.start - b.f.start);
+      for (const { id, f } of candidates) {
+        if (total <= this.maxBytes) return;
+        total -= this.cluster(id).remove(f);
+      }
+    }
+  }
+
+  clear(clusterId?: string): void {
+    for (const id of clusterId === undefined ? this.allClusterIds() : [clusterId]) {
+      const c = this.cluster(id);
+      c.close();
+      fs.rmSync(c.dir, { recursive: true, force: true });
+      this.clusters.delete(id);
+    }
+  }
+
+  sync(): void {
+    for (const c of this.clusters.values()) c.sync();
+  }
+
+  close(): void {
+    for (const c of this.clusters.values()) c.close();
+    this.clusters.clear();
+  }
+}

@@ -1,0 +1,112 @@
+// Append-only record files for the history store. Each record is
+//   [u32 LE payload length][u32 LE crc32(payload)][payload]
+// behind a 4-byte magic. A crash can only tear the tail (we only ever append), so reading stops
+// at the first record that is short or fails its checksum; opening for append cuts exactly that
+// torn tail off and keeps every whole record before it.
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+
+export const MAGIC = Buffer.from('KLH1');
+const HEADER = 8;
+/** No sane frame is this large; a length beyond it means garbage, not a record. */
+const MAX_RECORD = 256 * 1024 * 1024;
+
+export interface ScanResult {
+  records: Buffer[];
+  /** Byte length of the valid prefix (magic + whole records). */
+  validBytes: number;
+  /** True when bytes after the valid prefix were ignored. */
+  tornTail: boolean;
+}
+
+/** Reads every whole record; never modifies the file. */
+export function scanRecords(buf: Buffer): ScanResult {
+  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+    return { records: [], validBytes: 0, tornTail: buf.length > 0 };
+  }
+  const records: Buffer[] = [];
+  let pos = MAGIC.length;
+  while (pos + HEADER <= buf.length) {
+    const len = buf.readUInt32LE(pos);
+    const crc = buf.readUInt32LE(pos + 4);
+    if (len > MAX_RECORD || pos + HEADER + len > buf.length) break;
+    const payload = buf.subarray(pos + HEADER, pos + HEADER + len);
+    if (zlib.crc32(payload) !== crc) break;
+    records.push(payload);
+    pos += HEADER + len;
+  }
+  return { records, validBytes: pos, tornTail: pos < buf.length };
+}
+
+export function readRecordFile(file: string): ScanResult {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch {
+    return { records: [], validBytes: 0, tornTail: false };
+  }
+  return scanRecords(buf);
+}
+
+export function frameRecord(payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(HEADER + payload.length);
+  out.writeUInt32LE(payload.length, 0);
+  out.writeUInt32LE(zlib.crc32(payload), 4);
+  payload.copy(out, HEADER);
+  return out;
+}
+
+/** An open file being appended to. */
+export class RecordAppender {
+  private fd: number;
+  size: number;
+
+  private constructor(fd: number, size: number) {
+    this.fd = fd;
+    this.size = size;
+  }
+
+  /**
+   * Opens (creating if needed) and returns the records already in the file, after cutting off
+   * a torn tail so new records follow the last whole one.
+   */
+  static open(file: string): { appender: RecordAppender; existing: Buffer[]; truncated: boolean } {
+    const scan = readRecordFile(file);
+    const fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w+');
+    let size = scan.validBytes;
+    if (size === 0) {
+      // Empty or unreadable header: start the file afresh with the magic.
+      fs.ftruncateSync(fd, 0);
+      fs.writeSync(fd, MAGIC, 0, MAGIC.length, 0);
+      size = MAGIC.length;
+    } else if (scan.tornTail) {
+      fs.ftruncateSync(fd, size);
+    }
+    return { appender: new RecordAppender(fd, size), existing: scan.records, truncated: scan.tornTail };
+  }
+
+  append(payload: Buffer): void {
+    const rec = frameRecord(payload);
+    // Positional write at our own idea of the end: a half-written record from an earlier failed
+    // write is overwritten rather than left in the middle.
+    let off = 0;
+    while (off < rec.length) off += fs.writeSync(this.fd, rec, off, rec.length - off, this.size + off);
+    this.size += rec.length;
+  }
+
+  sync(): void {
+    try {
+      fs.fdatasyncSync(this.fd);
+    } catch {
+      // Best effort: a filesystem without fdatasync still has the data in the page cache.
+    }
+  }
+
+  close(): void {
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // Already closed.
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// The lag history store without a broker: synthetic samples through the sampler's write path,
+// served back by the query code. Covers crash recovery (a torn tail is cut, earlier points
+// stay), downsampling that keeps maxima, the minute tier, retention and the size cap.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lagHistoryInput, throughputHistoryInput } from '../../electron/contract/index.js';
+import { BucketAggregator } from '../../electron/services/lag-history/bucket-aggregator.js';
+import { HistoryStore } from '../../electron/services/lag-history/history-store.js';
+import { lagHistory, throughputHistory } from '../../electron/services/lag-history/history-queries.js';
+import { rawEntries, type ClusterSample } from '../../electron/services/lag-history/series.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-lag-store-'));
+  dirs.push(d);
+  return d;
+};
+
+const T0 = Date.UTC(2030, 0, 1, 10, 0, 0);
+/** A group lagging by `lag(i)` on two partitions of topic "t" while the producer writes 10/s. */
+function sample(i: number, lag: (i: number) => number): ClusterSample {
+  const end = 100 + i * 50;
+  return {
+    t: T0 + i * 5_000,
+    topics: [0, 1].map((partition) => ({ topic: 't', partition, end, bytes: null, rate: i === 0 ? null : 10 })),
+    groups: [0, 1].map((partition) => ({ group: 'g', topic: 't', partition, committed: end - lag(i), lag: lag(i), timeLagMs: lag(i) * 100 })),
+  };
+}
+
+function write(store: HistoryStore, samples: ClusterSample[]) {
+  const c = store.cluster('c1');
+  const minute = new BucketAggregator(60_000);
+  for (const s of samples) {
+    c.append('raw', s.t, rawEntries(s));
+    const m = minute.add(s);
+    if (m) c.append('minute', m.t, m.entries);
+  }
+  const m = minute.flush();
+  if (m) c.append('minute', m.t, m.entries);
+}
+
+const q = (store: HistoryStore, over: Record<string, unknown>, now: number) =>
+  lagHistory(store, lagHistoryInput.parse({ clusterId: 'c1', groupId: 'g', ...over }), 5_000, now);
+
+describe('lag history store', () => {
+  it('serves raw points, survives a torn tail and keeps appending after it', () => {
+    const dir = tmp();
+    let store = new HistoryStore(dir);
+    write(store, Array.from({ length: 20 }, (_, i) => sample(i, (k) => k)));
+    store.close();
+    const now = T0 + 20 * 5_000;
+    const before = q(store, { from: T0, to: now, points: 1000 }, now);
+    expect(before.resolution).toBe('raw');
+    expect(before.total.map((p) => p.lag)).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+    expect(before.partitions.map((p) => p.partition)).toEqual([0, 1]);
+    expect(before.partitions[0]!.points[3]).toMatchObject({ lag: 3, committedOffset: 247, logEndOffset: 250, timeLagMs: 300 });
+
+    // A writer crash in the middle of a record: cut the raw file 7 bytes into its last record.
+    const raw = fs.readdirSync(path.join(dir, 'c1')).find((n) => n.startsWith('raw-'))!;
+    const file = path.join(dir, 'c1', raw);
+    const size = fs.statSync(file).size;
+    fs.truncateSync(file, size - 7);
+
+    store = new HistoryStore(dir);
+    const after = q(store, { from: T0, to: now, points: 1000 }, now);
+    expect(after.total.map((p) => p.lag)).toEqual(before.total.slice(0, 19).map((p) => p.lag));
+    // Restart: the writer cuts the torn tail and continues the delta chain after the last whole record.
+    write(store, [20, 21].map((i) => sample(i, (k) => k)));
+    store.close();
+    const resumed = q(new HistoryStore(dir), { from: T0, to: now + 10_000, points: 1000 }, now + 10_000);
+    expect(resumed.total.map((p) => p.lag)).toEqual([...before.total.slice(0, 19).map((p) => p.lag), 40, 42]);
+    expect(resumed.partitions[1]!.points.at(-1)).toMatchObject({ committedOffset: 1150 - 21, logEndOffset: 1150 });
+  });
+
+  it('downsamples into the requested number of points keeping each bucket maximum', () => {
+    const store = new HistoryStore(tmp());
+    // A spike of 500 in sample 7 only, otherwise a flat lag of 5.
+    write(store, Array.from({ length: 60 }, (_, i) => sample(i, (k) => (k === 7 ? 500 : 5))));
+    const now = T0 + 60 * 5_000;
+    const h = q(store, { from: T0, to: now, points: 6 }, now);
+    expect(h.total.length).toBeLessThanOrEqual(6);
+    expect(h.bucketMs).toBe(50_000);
+    expect(h.total.map((p) => p.lag)).toEqual([1000, 10, 10, 10, 10, 10]);
+    expect(h.total[0]!.lagMin).toBe(10);
+    expect(h.partitions[0]!.points[0]).toMatchObject({ lag: 500, lagMin: 5, timeLagMs: 50_000 });
+  });
+
+  it('serves the per-minute tier for older ranges and keeps the spike there too', () => {
+    const store = new HistoryStore(tmp());
+    write(store, Array.from({ length: 60 }, (_, i) => sample(i, (k) => (k === 7 ? 500 : 5))));
+    const now = T0 + 7 * 3_600_000; // raw retention (6 h) no longer covers T0
+    const h = q(store, { from: T0, to: T0 + 300_000, points: 100 }, now);
+    expect(h.resolution).toBe('minute');
+    expect(h.bucketMs).toBe(60_000);
+    expect(h.total.map((p) => p.lag)).toEqual([1000, 10, 10, 10, 10]);
+    expect(h.partitions[1]!.points[0]).toMatchObject({ lag: 500, lagMin: 5, committedOffset: 100 + 11 * 50 - 5 });
+  });
+
+  it('computes throughput from end-offset deltas on both tiers', () => {
+    const store = new HistoryStore(tmp());
+    write(store, Array.from({ length: 24 }, (_, i) => sample(i, () => 0)));
+    const raw = throughputHistory(store, throughputHistoryInput.parse({ clusterId: 'c1', topic: 't', from: T0, to: T0 + 120_000, points: 1000, includePartitions: true }), 5_000, T0 + 120_000);
+    expect(raw.resolution).toBe('raw');
+    expect(raw.sizesAvailable).toBe(false);
+    // 50 messages per 5 s on each of two partitions.
+    expect(raw.total.slice(1).every((p) => p.messagesPerSec === 20 && p.bytesPerSec === null)).toBe(true);
+    expect(raw.partitions.map((p) => p.points[1]!.messagesPerSec)).toEqual([10, 10]);
+    const minute = throughputHistory(store, throughputHistoryInput.parse({ clusterId: 'c1', topic: 't', from: T0, to: T0 + 120_000, points: 100 }), 5_000, T0 + 8 * 3_600_000);
+    expect(minute.resolution).toBe('minute');
+    expect(minute.total.at(-1)).toMatchObject({ messagesPerSec: 20, messagesPerSecMax: 20 });
+  });
+
+  it('expires files past retention and honours the size cap', () => {
+    const dir = tmp();
+    const store = new HistoryStore(dir);
+    write(store, Array.from({ length: 10 }, (_, i) => sample(i, () => 1)));
+    expect(store.bytes()).toBeGreaterThan(0);
+    store.enforceLimits(T0 + 8 * 3_600_000);
+    const names = fs.readdirSync(path.join(dir, 'c1'));
+    expect(names.some((n) => n.startsWith('raw-'))).toBe(false);
+    expect(names.some((n) => n.startsWith('minute-'))).toBe(true);
+    store.maxBytes = 1;
+    store.enforceLimits(T0 + 30 * 24 * 3_600_000);
+    expect(store.bytes()).toBe(0);
+    store.clear();
+    expect(fs.existsSync(path.join(dir, 'c1'))).toBe(false);
+  });
+});
