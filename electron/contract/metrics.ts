@@ -96,7 +96,7 @@ export const metricsSettingsSchema = z.object({
   lagHistory: z.object({
     enabled: z.boolean(),
     /** Sampling interval; 5 s by default. */
-    intervalMs: z.number().int().min(1_000).max(3_600_000),
+    intervalMs: z.number().int().min(100).max(3_600_000),
     /** Upper bound for the whole history folder; oldest files go first. */
     maxBytes: z.number().int().min(1_000_000),
   }),
