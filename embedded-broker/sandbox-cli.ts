@@ -23,10 +23,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parseOptions() {
+function parseOptions(args: string[]) {
   let values;
   try {
     ({ values } = parseArgs({
+      args,
       options: {
         brokers: { type: 'string', default: '3' },
         'data-dir': { type: 'string', default: path.join(os.homedir(), '.keel', 'sandbox') },
@@ -144,8 +145,9 @@ async function runCommand(handle: ClusterHandle, line: string): Promise<string> 
   }
 }
 
-async function main(): Promise<void> {
-  const opts = parseOptions();
+/** The headless sandbox; also `keel sandbox ...` in the command-line companion. */
+export async function runSandboxCli(args: string[] = process.argv.slice(2)): Promise<void> {
+  const opts = parseOptions(args);
   const started = Date.now();
   let handle: ClusterHandle;
   try {
@@ -184,4 +186,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Runs only as its own entry (tsx, or bundled as sandbox-cli.mjs), not when imported by the keel CLI.
+if (/sandbox-cli\.(ts|js|mjs|cjs)$/.test(process.argv[1] ?? '')) void runSandboxCli();
