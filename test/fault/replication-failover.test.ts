@@ -9,10 +9,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../helpers/embedded-cluster.js';
 import { readTopic } from '../helpers/raw-consume.js';
-import { killChildren } from '../helpers/child-process.js';
 import { pythonModuleCheck, requirePeer } from '../helpers/peers.js';
 import { createTopic, metadataView, sleep, waitFor } from '../helpers/replication.js';
-import { recoveryTimes, runPythonLoad, startKafkajsLoad, verify } from './replication-load.js';
+import { killPythonLoads, recoveryTimes, startKafkajsLoad, startPythonLoad, verify } from './replication-load.js';
+import { withTimeout } from '../interop/support.js';
 
 const python = requirePeer('python3-confluent-kafka', pythonModuleCheck('confluent_kafka'));
 const TOPIC = 'orders';
@@ -26,10 +26,10 @@ beforeAll(async () => {
   await createTopic(cluster.bootstrap, { name: TOPIC, partitions: PARTITIONS, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
 }, 30_000);
 
-afterEach(() => killChildren());
+afterEach(() => killPythonLoads());
 
 afterAll(async () => {
-  killChildren();
+  killPythonLoads();
   await cluster?.destroy();
 });
 
@@ -42,10 +42,12 @@ describe('acks=all producers across a leader stop and restart', () => {
     expect(affected.length).toBeGreaterThanOrEqual(3);
 
     const kj = await startKafkajsLoad(cluster.bootstrap, TOPIC, PARTITIONS, { idempotent: false });
-    const py = python.available ? runPythonLoad(cluster.bootstrap, TOPIC, PARTITIONS, 6.5, false) : null;
+    // The python writer's clock starts when it is acknowledged everywhere; 9 s covers the sequence below.
+    const py = python.available ? startPythonLoad(cluster.bootstrap, TOPIC, PARTITIONS, 9, false) : null;
     // Both writers acknowledged on every partition before the stop.
     await waitFor(() => new Set(kj.acked.map((a) => a.partition)).size === PARTITIONS, 10_000, 'kafkajs acknowledged on every partition');
-    await sleep(1500);
+    if (py) await withTimeout(py.ready, 20_000, 'python writer acknowledged on every partition');
+    await sleep(1000);
 
     const stoppedAt = Date.now();
     await cluster.control.stopBroker(victim);
@@ -64,8 +66,8 @@ describe('acks=all producers across a leader stop and restart', () => {
     }, 10_000, 'restarted broker back in every ISR with its preferred leaderships');
     await sleep(1000);
 
+    const pyResult = py ? await py.result : null;
     const kjResult = await kj.stop();
-    const pyResult = py ? await py : null;
     const records = await readTopic(cluster.bootstrap, TOPIC);
 
     const kjCheck = verify(kjResult.acked, records, 'kj-');

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
-import { run, type RunResult } from '../helpers/child-process.js';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { SYSTEM_PYTHON } from '../helpers/peers.js';
 import type { ConsumedRecord } from '../helpers/raw-consume.js';
 
@@ -66,23 +66,74 @@ export async function startKafkajsLoad(bootstrap: string[], topic: string, parti
 }
 
 export interface PythonLoadResult extends LoadResult {
-  raw: RunResult;
+  stderr: string;
+}
+
+export interface PythonLoad {
+  /** Resolves once the writer has an acknowledgement on every partition. */
+  ready: Promise<void>;
+  result: Promise<PythonLoadResult>;
+}
+
+const pythonChildren = new Set<ChildProcess>();
+
+/** Kills every python writer still running, by PID (for afterEach). */
+export function killPythonLoads(): void {
+  for (const child of pythonChildren) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  pythonChildren.clear();
 }
 
 /** Runs replication_producer.py for `durationS` seconds; key "py-<p>", value "<p>:<seq>". */
-export async function runPythonLoad(bootstrap: string[], topic: string, partitions: number, durationS: number, idempotent: boolean): Promise<PythonLoadResult> {
-  const raw = await run(SYSTEM_PYTHON, [path.join(here, 'replication_producer.py'), bootstrap.join(','), topic, String(partitions), String(durationS), idempotent ? '1' : '0'], {
-    timeoutMs: (durationS + 40) * 1000,
+export function startPythonLoad(bootstrap: string[], topic: string, partitions: number, durationS: number, idempotent: boolean): PythonLoad {
+  const child = spawn(SYSTEM_PYTHON, [path.join(here, 'replication_producer.py'), bootstrap.join(','), topic, String(partitions), String(durationS), idempotent ? '1' : '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (raw.code !== 0) throw new Error(`python producer exited with ${raw.code ?? raw.signal}: ${raw.stderr.slice(-3000)}`);
-  const lastLine = raw.stdout.trim().split('\n').pop()!;
-  const out = JSON.parse(lastLine) as { acked: [number, number, number, number][]; failed: [number, number, string][]; unflushed: number };
-  if (out.unflushed !== 0) throw new Error(`python producer left ${out.unflushed} messages unflushed`);
-  return {
-    raw,
-    acked: out.acked.map(([partition, seq, at, offset]) => ({ partition, seq, at, offset })),
-    errors: out.failed.map(([partition, seq, error]) => ({ partition, seq, at: 0, error })),
-  };
+  pythonChildren.add(child);
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void = () => {};
+  let failReady: (err: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failReady = reject;
+  });
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (stdout.includes('READY\n')) markReady();
+  });
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const killer = setTimeout(() => child.kill('SIGKILL'), (durationS + 40) * 1000);
+  const result = new Promise<PythonLoadResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(killer);
+      pythonChildren.delete(child);
+      const err = new Error(`python producer exited with ${code ?? signal}: ${stderr.slice(-3000)}`);
+      failReady(err);
+      if (code !== 0) return reject(err);
+      try {
+        const out = JSON.parse(stdout.trim().split('\n').pop()!) as { acked: [number, number, number, number][]; failed: [number, number, string][]; unflushed: number };
+        if (out.unflushed !== 0) throw new Error(`python producer left ${out.unflushed} messages unflushed`);
+        resolve({
+          stderr,
+          acked: out.acked.map(([partition, seq, at, offset]) => ({ partition, seq, at, offset })),
+          errors: out.failed.map(([partition, seq, error]) => ({ partition, seq, at: 0, error })),
+        });
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
+  ready.catch(() => {});
+  return { ready, result };
 }
 
 export interface Verification {

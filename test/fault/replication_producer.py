@@ -1,5 +1,6 @@
 """confluent-kafka-python (librdkafka) producer for the replication failover tests.
 
+Prints READY once every partition has an acknowledgement.
 Usage: replication_producer.py BOOTSTRAP TOPIC PARTITIONS DURATION_S IDEMPOTENT(0|1)
 
 Writes continuously to every partition (key "py-<p>", value "<p>:<seq>") with acks=all
@@ -31,6 +32,7 @@ if not idempotent:
 
 acked = []
 failed = []
+acked_partitions = set()
 
 
 def on_delivery(err, msg):
@@ -39,6 +41,11 @@ def on_delivery(err, msg):
         failed.append([p, seq, str(err)])
     else:
         acked.append([p, seq, int(time.time() * 1000), msg.offset()])
+        if len(acked_partitions) < partitions:
+            acked_partitions.add(p)
+            if len(acked_partitions) == partitions:
+                # Tells the test it may start breaking things.
+                print("READY", flush=True)
 
 
 producer = Producer(config)
