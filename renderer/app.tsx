@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { CommandPalette } from './components/command-palette.js';
 import { ClusterSwitcher } from './components/cluster-switcher.js';
+import { Icon } from './components/icons.js';
 import { Link, navigate, pathOf, useRoute } from './components/router.js';
 import { useShortcuts } from './components/use-shortcuts.js';
 import { useAppInfo, SANDBOX_ID } from './hooks/use-clusters.js';
@@ -27,10 +28,10 @@ function rememberedCluster(): string {
 }
 
 const NAV = [
-  { section: 'overview', label: 'Overview', icon: '◎', key: 'g o' },
-  { section: 'brokers', label: 'Brokers', icon: '▤', key: 'g b' },
-  { section: 'topics', label: 'Topics', icon: '≡', key: 'g t' },
-  { section: 'groups', label: 'Consumer groups', icon: '⧉', key: 'g g' },
+  { section: 'overview', label: 'Overview', key: 'g o' },
+  { section: 'brokers', label: 'Brokers', key: 'g b' },
+  { section: 'topics', label: 'Topics', key: 'g t' },
+  { section: 'groups', label: 'Consumer groups', key: 'g g' },
 ] as const;
 
 export function App({ connection }: { connection?: 'connecting' | 'open' | 'closed' }) {
@@ -99,23 +100,17 @@ export function App({ connection }: { connection?: 'connecting' | 'open' | 'clos
         <div className="section-label">Cluster</div>
         {NAV.map((n) => (
           <Link key={n.section} to={pathOf('clusters', clusterId, n.section)} ariaCurrent={seg0 === 'clusters' && section === n.section} title={`${n.label} (${n.key})`}>
-            <span className="nav-icon" aria-hidden>
-              {n.icon}
-            </span>
+            <Icon name={n.section} />
             {n.label}
           </Link>
         ))}
         <div className="section-label">Keel</div>
         <Link to="/sandbox" ariaCurrent={seg0 === 'sandbox'}>
-          <span className="nav-icon" aria-hidden>
-            ⚗
-          </span>
+          <Icon name="sandbox" />
           Sandbox
         </Link>
         <Link to="/settings" ariaCurrent={seg0 === 'settings'}>
-          <span className="nav-icon" aria-hidden>
-            ⚙
-          </span>
+          <Icon name="settings" />
           Settings
         </Link>
         <div className="footer">

@@ -85,15 +85,15 @@ export function ClusterDialog({ existing, onClose, secretsWarning }: { existing?
           <div className="form-grid">
             <label className="field">
               CA certificate (PEM, empty = system roots)
-              <textarea rows={3} value={ca} onChange={(e) => setCa(e.target.value)} placeholder={existing?.tls?.hasCa ? '(stored — leave empty to keep)' : '-----BEGIN CERTIFICATE-----'} />
+              <textarea aria-label="CA certificate" rows={3} value={ca} onChange={(e) => setCa(e.target.value)} placeholder={existing?.tls?.hasCa ? '(stored — leave empty to keep)' : '-----BEGIN CERTIFICATE-----'} />
             </label>
             <label className="field">
               Client certificate (mTLS)
-              <textarea rows={3} value={cert} onChange={(e) => setCert(e.target.value)} placeholder={existing?.tls?.hasClientCert ? '(stored — leave empty to keep)' : 'optional'} />
+              <textarea aria-label="Client certificate" rows={3} value={cert} onChange={(e) => setCert(e.target.value)} placeholder={existing?.tls?.hasClientCert ? '(stored — leave empty to keep)' : 'optional'} />
             </label>
             <label className="field">
               Client key (mTLS)
-              <textarea rows={3} value={key} onChange={(e) => setKey(e.target.value)} placeholder={existing?.tls?.hasClientKey ? '(stored — leave empty to keep)' : 'optional'} />
+              <textarea aria-label="Client key" rows={3} value={key} onChange={(e) => setKey(e.target.value)} placeholder={existing?.tls?.hasClientKey ? '(stored — leave empty to keep)' : 'optional'} />
             </label>
             <label className="check">
               <input type="checkbox" checked={skipVerify} onChange={(e) => setSkipVerify(e.target.checked)} /> Skip certificate verification (insecure)

@@ -126,7 +126,7 @@ export function CreateTopicDialog({ clusterId, onClose }: { clusterId: string; o
         </div>
         <label className="field">
           Other configs (one name=value per line)
-          <textarea rows={3} value={extra} onChange={(e) => setExtra(e.target.value)} placeholder="segment.bytes=104857600" />
+          <textarea aria-label="Other configs" rows={3} value={extra} onChange={(e) => setExtra(e.target.value)} placeholder="segment.bytes=104857600" />
         </label>
         {parsed.error && <div className="help" style={{ color: 'var(--danger)' }}>{parsed.error}</div>}
         <button type="submit" hidden />

@@ -47,7 +47,7 @@ export function Dialog({
         <header>
           <h2 id={id}>{title}</h2>
           <span className="grow" />
-          <button className="ghost small close" aria-label="Close" onClick={onClose}>
+          <button className="ghost small close" aria-label="Close dialog" onClick={onClose}>
             ✕
           </button>
         </header>

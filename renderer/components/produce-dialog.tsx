@@ -65,7 +65,7 @@ export function ProduceDialog({ clusterId, topic, partitions, onClose }: { clust
       </div>
       <label className="field">
         Value
-        <textarea rows={7} value={value} onChange={(e) => setValue(e.target.value)} placeholder='{"id": 1}' />
+        <textarea aria-label="Value" rows={7} value={value} onChange={(e) => setValue(e.target.value)} placeholder='{"id": 1}' />
       </label>
       <div>
         <div className="row" style={{ marginBottom: 6 }}>
