@@ -24,6 +24,10 @@ export class BrokerClient {
   private readonly pending = new Map<number, Pending>();
   private nextCorrelationId = 1;
   private inbound: Buffer = Buffer.alloc(0);
+  /** Chunks of a frame still arriving, joined once it is complete (a fetch response spans many). */
+  private pendingChunks: Buffer[] = [];
+  private pendingBytes = 0;
+  private awaitedBytes = 0;
   private closedError: Error | null = null;
 
   private constructor(
@@ -76,10 +80,26 @@ export class BrokerClient {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.awaitedBytes > 0) {
+      // Joining every chunk onto the partial frame copied a large response over and over.
+      this.pendingChunks.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes < this.awaitedBytes) return;
+      chunk = Buffer.concat(this.pendingChunks, this.pendingBytes);
+      this.pendingChunks = [];
+      this.pendingBytes = 0;
+      this.awaitedBytes = 0;
+    }
     this.inbound = this.inbound.length === 0 ? chunk : Buffer.concat([this.inbound, chunk]);
     while (this.inbound.length >= 4) {
       const size = this.inbound.readInt32BE(0);
-      if (this.inbound.length < 4 + size) return;
+      if (this.inbound.length < 4 + size) {
+        this.pendingChunks = [this.inbound];
+        this.pendingBytes = this.inbound.length;
+        this.awaitedBytes = 4 + size;
+        this.inbound = Buffer.alloc(0);
+        return;
+      }
       const frame = this.inbound.subarray(4, 4 + size);
       this.inbound = this.inbound.subarray(4 + size);
       const correlationId = frame.readInt32BE(0);
