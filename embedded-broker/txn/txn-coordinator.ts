@@ -31,6 +31,8 @@ export class TransactionCoordinator {
   readonly ids: ProducerIdAllocator;
   private readonly journal: TxnJournal;
   private readonly completions = new Map<string, Promise<void>>();
+  /** producer id → transactional id, for the check every transactional produce makes. */
+  private readonly byPid = new Map<number, string>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Carried in markers; the sandbox has a single coordinator that is never fenced. */
@@ -40,6 +42,7 @@ export class TransactionCoordinator {
     this.ids = new ProducerIdAllocator(cluster.options.dataDir);
     this.journal = new TxnJournal(cluster.options.dataDir);
     this.txns = this.journal.load();
+    for (const meta of this.txns.values()) this.byPid.set(meta.producerId, meta.transactionalId);
   }
 
   /** Called once the brokers listen: resumes unfinished second phases and starts the timeout check. */
@@ -59,12 +62,14 @@ export class TransactionCoordinator {
     meta.lastUpdate = Date.now();
     this.journal.write(meta);
     this.txns.set(meta.transactionalId, meta);
+    this.byPid.set(meta.producerId, meta.transactionalId);
   }
 
   /** The transaction a producer id belongs to (transactional produce checks). */
   byProducerId(producerId: number): TxnMetadata | undefined {
-    for (const meta of this.txns.values()) if (meta.producerId === producerId) return meta;
-    return undefined;
+    const id = this.byPid.get(producerId);
+    const meta = id === undefined ? undefined : this.txns.get(id);
+    return meta?.producerId === producerId ? meta : undefined;
   }
 
   /** Transaction timeout bounds: positive and at most transaction.max.timeout.ms. */
