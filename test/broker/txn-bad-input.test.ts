@@ -127,6 +127,35 @@ describe('transactions on the wire', () => {
     expect((await c.request(65, 0, { transactionalIds: ['tx-a'] })).transactionStates[0].transactionState).toBe('CompleteCommit');
   });
 
+  it('holds transactional offsets until commit, drops them on abort, and flags them for require_stable', async () => {
+    const init = await initPid(c, 'tx-off');
+    const pid = Number(init.producerId);
+    const e = init.producerEpoch;
+    const offsetFetch = async (requireStable: boolean) => {
+      const res = await c.request(9, 7, { groupId: 'g-off', topics: [{ name: 't', partitionIndexes: [0] }], requireStable });
+      const p = res.topics[0].partitions[0];
+      return { errorCode: p.errorCode, offset: Number(p.committedOffset) };
+    };
+    const txnCommit = async (epoch: number, offset: number) => {
+      const res = await c.request(28, 3, { transactionalId: 'tx-off', groupId: 'g-off', producerId: pid, producerEpoch: epoch, generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }] }] });
+      return res.topics[0].partitions[0].errorCode;
+    };
+    // Without AddOffsetsToTxn the group is not part of the transaction.
+    expect(await txnCommit(e, 5)).toBe(E.INVALID_TXN_STATE);
+    expect((await c.request(25, 3, { transactionalId: 'tx-off', producerId: pid, producerEpoch: e, groupId: 'g-off' })).errorCode).toBe(0);
+    expect(await txnCommit(e, 5)).toBe(0);
+    expect(await txnCommit(e + 1, 5)).toBe(E.INVALID_PRODUCER_EPOCH);
+    expect(await offsetFetch(false)).toEqual({ errorCode: 0, offset: -1 });
+    expect(await offsetFetch(true)).toEqual({ errorCode: 88, offset: -1 }); // UNSTABLE_OFFSET_COMMIT
+    expect(await endTxn(c, 'tx-off', pid, e, true)).toBe(0);
+    expect(await offsetFetch(true)).toEqual({ errorCode: 0, offset: 5 });
+    // An aborted transaction's offsets never land.
+    expect((await c.request(25, 3, { transactionalId: 'tx-off', producerId: pid, producerEpoch: e, groupId: 'g-off' })).errorCode).toBe(0);
+    expect(await txnCommit(e, 9)).toBe(0);
+    expect(await endTxn(c, 'tx-off', pid, e, false)).toBe(0);
+    expect(await offsetFetch(true)).toEqual({ errorCode: 0, offset: 5 });
+  });
+
   it('aborts a transaction that outlives its timeout and fences its producer', async () => {
     const init = await initPid(c, 'tx-slow', { timeoutMs: 300 });
     const pid = Number(init.producerId);
