@@ -12,7 +12,7 @@ import { decodeData } from '../protocol/codec.js';
 import type { Group } from './group.js';
 
 /** How long non-revoking members wait for the revoking ones to re-join. */
-export const COOPERATIVE_HOLD_MS = 1000;
+export const COOPERATIVE_HOLD_MS = 2000;
 
 const COOPERATIVE_PROTOCOLS = new Set(['cooperative-sticky']);
 

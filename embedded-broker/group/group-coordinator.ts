@@ -226,13 +226,20 @@ export class GroupCoordinator {
     }
     if (!hold) return;
     // See cooperative-handoff.ts: the others wait briefly for the follow-up rebalance.
+    group.holdRevoking = revoking;
     const generation = group.generationId;
     group.holdTimer = setTimeout(() => {
       group.holdTimer = null;
+      group.holdRevoking = null;
       if (group.generationId !== generation || !group.is('Stable')) return;
       for (const m of group.members.values()) this.releaseSync(group, m);
     }, Math.min(COOPERATIVE_HOLD_MS, group.rebalanceTimeoutMs));
     group.holdTimer.unref();
+  }
+
+  /** A SyncGroup arriving after the leader's, during a cooperative hold, waits like the others. */
+  holdsSync(group: Group, memberId: string): boolean {
+    return group.holdTimer !== null && group.holdRevoking !== null && !group.holdRevoking.has(memberId);
   }
 
   private releaseSync(group: Group, m: Member): void {
@@ -245,6 +252,7 @@ export class GroupCoordinator {
   private answerHeldSyncs(group: Group): void {
     if (group.holdTimer) clearTimeout(group.holdTimer);
     group.holdTimer = null;
+    group.holdRevoking = null;
     for (const m of group.members.values()) {
       if (!m.isAwaitingSync) continue;
       m.invokeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));

@@ -230,6 +230,12 @@ export function syncGroup(coord: GroupCoordinator, req: SyncRequest): Promise<Sy
     case 'Stable':
       coord.removePendingSyncMember(group, member.memberId);
       coord.scheduleHeartbeat(group, member);
+      if (coord.holdsSync(group, member.memberId)) {
+        member.invokeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+        return new Promise<SyncResult>((resolve) => {
+          member.syncCallback = resolve;
+        });
+      }
       return { errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment };
     default:
       return syncError(ErrorCode.UNKNOWN_MEMBER_ID);

@@ -62,7 +62,6 @@ export function commitOffsets(coord: GroupCoordinator, c: CommitContext, partiti
   if (codes.every((code) => code !== ErrorCode.NONE)) return codes;
   const groupError = commitGroupError(coord, c);
   if (groupError !== ErrorCode.NONE) return codes.map((code) => (code === ErrorCode.NONE ? groupError : code));
-  const retention = Number(coord.cluster.brokerConfig('offsets.retention.minutes')) * 60_000;
   const entries: OffsetCommitEntry[] = [];
   partitions.forEach((p, i) => {
     if (codes[i] !== ErrorCode.NONE) return;
@@ -73,7 +72,7 @@ export function commitOffsets(coord: GroupCoordinator, c: CommitContext, partiti
     const commitTimestamp = p.commitTimestamp >= 0 ? p.commitTimestamp : now;
     let expireTimestamp: number | null = null;
     if (c.retentionTimeMs >= 0) expireTimestamp = now + c.retentionTimeMs;
-    else if (p.commitTimestamp >= 0) expireTimestamp = p.commitTimestamp + retention;
+    else if (p.commitTimestamp >= 0) expireTimestamp = p.commitTimestamp + Number(coord.cluster.brokerConfig('offsets.retention.minutes')) * 60_000;
     entries.push({
       topic: p.topic,
       partition: p.partition,

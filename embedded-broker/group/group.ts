@@ -39,6 +39,8 @@ export class Group {
   syncTimer: NodeJS.Timeout | null = null;
   /** Cooperative hand-off: SyncGroup answers held for the follow-up round (cooperative-handoff.ts). */
   holdTimer: NodeJS.Timeout | null = null;
+  /** During a hold: the members that must revoke (they are answered at once). */
+  holdRevoking: Set<string> | null = null;
   /** Topics the members subscribe to (consumer protocol only); null when unknown. */
   subscribedTopics: Set<string> | null = null;
 
@@ -210,6 +212,7 @@ export class Group {
     if (this.syncTimer) clearTimeout(this.syncTimer);
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.joinTimer = this.syncTimer = this.holdTimer = null;
+    this.holdRevoking = null;
     for (const t of this.pendingMembers.values()) clearTimeout(t);
     for (const m of this.members.values()) m.clearHeartbeat();
   }

@@ -19,12 +19,19 @@ const HEADER = 8;
 /** Journal size at which the next idle moment rewrites the snapshot and empties the journal. */
 const COMPACT_AT_BYTES = 32 * 1024 * 1024;
 
-export function frameRecord(record: JournalRecord): Buffer {
-  const payload = Buffer.from(JSON.stringify(record), 'utf8');
-  const out = Buffer.allocUnsafe(HEADER + payload.length);
-  out.writeUInt32BE(payload.length, 0);
-  out.writeUInt32BE(crc32c(payload) >>> 0, 4);
-  payload.copy(out, HEADER);
+/** Frames records into one buffer (one allocation per batch: commits are the hot path). */
+export function frameRecords(records: readonly JournalRecord[]): Buffer {
+  const payloads = records.map((r) => JSON.stringify(r));
+  const lengths = payloads.map((p) => Buffer.byteLength(p, 'utf8'));
+  const out = Buffer.allocUnsafe(lengths.reduce((sum, n) => sum + HEADER + n, 0));
+  let pos = 0;
+  payloads.forEach((payload, i) => {
+    const len = lengths[i]!;
+    out.writeUInt32BE(len, pos);
+    out.write(payload, pos + HEADER, len, 'utf8');
+    out.writeUInt32BE(crc32c(out.subarray(pos + HEADER, pos + HEADER + len)) >>> 0, pos + 4);
+    pos += HEADER + len;
+  });
   return out;
 }
 
@@ -102,7 +109,7 @@ export class OffsetJournal {
   /** Appends records; resolves once they are on disk. */
   append(records: JournalRecord[]): Promise<void> {
     if (this.closed || this.fd === null) return Promise.reject(new Error('group offsets journal is closed'));
-    for (const r of records) this.pending.push(frameRecord(r));
+    this.pending.push(frameRecords(records));
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       this.flush();
@@ -143,7 +150,7 @@ export class OffsetJournal {
   compact(): void {
     if (this.fd === null || this.writing) return;
     const tmp = `${this.snapshotPath}.tmp`;
-    const body = Buffer.concat(this.snapshotState().map(frameRecord));
+    const body = frameRecords(this.snapshotState());
     const fd = fs.openSync(tmp, 'w');
     try {
       fs.writeSync(fd, body);
