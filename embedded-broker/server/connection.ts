@@ -48,6 +48,7 @@ export class Connection implements ConnectionInfo {
   private inboundBytes = 0;
   private readonly slots: ResponseSlot[] = [];
   private closing = false;
+  private flushScheduled = false;
   private closed = false;
   private readonly closeListeners = new Set<() => void>();
 
@@ -256,12 +257,25 @@ export class Connection implements ConnectionInfo {
     if (latency > 0) {
       setTimeout(() => {
         slot.done = true;
-        this.flush();
+        this.scheduleFlush();
       }, latency);
       return;
     }
     slot.done = true;
-    this.flush();
+    this.scheduleFlush();
+  }
+
+  /**
+   * Responses completing in the same turn of the event loop (a pipelined burst of produce
+   * requests read from one socket chunk) leave in one write system call instead of one each.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   private flush(): void {
