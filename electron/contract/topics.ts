@@ -20,7 +20,7 @@ export const topicListInput = clusterRef.extend({
   search: z.string().max(500).optional(),
   includeInternal: z.boolean().default(false),
   sort: z.enum(['name', 'partitions', 'messages']).default('name'),
-  /** Message counts cost a ListOffsets round per page; the list can skip them. */
+  /** Message counts and sizes cost a ListOffsets and a DescribeLogDirs round per page; the list can skip them. */
   withCounts: z.boolean().default(true),
   ...pageInput.shape,
 });
@@ -34,6 +34,11 @@ export const partitionDetailSchema = z.object({
   logStartOffset: offsetSchema,
   highWatermark: offsetSchema,
   errorCode: z.number().int(),
+  /**
+   * Bytes on disk of the leader replica (DescribeLogDirs); null when the cluster does not say.
+   * Optional only so older fixtures stay valid; the service always sets it.
+   */
+  sizeBytes: z.number().nullable().optional(),
 });
 export type PartitionDetail = z.infer<typeof partitionDetailSchema>;
 
@@ -43,6 +48,8 @@ export const topicDetailSchema = z.object({
   replicationFactor: z.number().int(),
   partitions: z.array(partitionDetailSchema),
   messageCountEstimate: z.number(),
+  /** Sum of the leader replicas' sizes; null when the cluster refuses DescribeLogDirs (always set by the service). */
+  sizeBytes: z.number().nullable().optional(),
 });
 export type TopicDetail = z.infer<typeof topicDetailSchema>;
 

@@ -111,13 +111,30 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'sandbox.stopBroker': async ({ nodeId }) => (await brokerExists(nodeId).control.stopBroker(nodeId), ok),
     'sandbox.crashBroker': async ({ nodeId }) => (await brokerExists(nodeId).control.crashBroker(nodeId), ok),
     'sandbox.startBroker': async ({ nodeId }) => (await brokerExists(nodeId).control.startBroker(nodeId), ok),
-    'sandbox.injectFault': async (input) => {
-      if (input.nodeId !== undefined) brokerExists(input.nodeId);
-      const { nodeId, ...rest } = input;
-      deps.requireSandbox().control.injectFault(nodeId === undefined ? rest : { ...rest, nodeId });
+    'sandbox.injectFault': async ({ apiKey, count, nodeId, errorCode, dropResponse }) => {
+      if (nodeId !== undefined) brokerExists(nodeId);
+      deps.requireSandbox().control.injectFault({
+        apiKey,
+        count,
+        ...(nodeId !== undefined ? { nodeId } : {}),
+        ...(errorCode !== undefined ? { errorCode } : {}),
+        ...(dropResponse ? { dropResponse: true } : {}),
+      });
       return ok;
     },
     'sandbox.setLatency': async ({ nodeId, ms }) => (brokerExists(nodeId).control.setLatency(nodeId, ms), ok),
+    'sandbox.isolateBroker': async ({ nodeId, isolated }) => (brokerExists(nodeId).control.isolateBroker(nodeId, isolated), ok),
+    'sandbox.moveLeader': async ({ topic, partition, nodeId }) => {
+      brokerExists(nodeId);
+      try {
+        deps.requireSandbox().control.moveLeader(topic, partition, nodeId);
+      } catch (err) {
+        const msg = (err as Error).message;
+        throw new ContractError(/unknown partition/i.test(msg) ? 'NOT_FOUND' : 'INVALID_INPUT', msg);
+      }
+      return ok;
+    },
+    'sandbox.clearFaults': async () => (deps.requireSandbox().control.clearFaults(), ok),
 
     // History outlives a stopped sandbox, so only unknown remote ids are refused here.
     'groups.lagHistory': async (input, ctx) => (knownCluster(input.clusterId), metrics()['groups.lagHistory'](input, ctx)),

@@ -85,12 +85,25 @@ export interface RawCluster {
   }>;
   brokerPool: {
     versions: Record<string, { minVersion: number; maxVersion: number }> | null;
+    brokers: Record<string, { isConnected(): boolean }>;
     withBroker<T>(fn: (args: { broker: { metadata(topics: string[]): Promise<RawMetadata> } }) => Promise<T>): Promise<T>;
   };
   targetTopics: Set<string>;
 }
 
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
+
+const STALE_ROUTE_TYPES = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH']);
+
+/** Errors that mean "kafkajs sent this to a broker that no longer leads it or is down". */
+export function isStaleRouteError(err: unknown): boolean {
+  for (let cur: any = err, i = 0; cur && i < 6; i++, cur = cur.originalError ?? cur.cause ?? (Array.isArray(cur.errors) ? cur.errors[0] : undefined)) {
+    if (cur.name === 'KafkaJSConnectionError' || cur.name === 'KafkaJSConnectionClosedError' || cur.name === 'KafkaJSBrokerNotFound') return true;
+    if (STALE_ROUTE_TYPES.has(cur.type)) return true;
+    if (cur instanceof ContractError && cur.code === 'CONNECTION_FAILED') return true;
+  }
+  return false;
+}
 
 export function toKafkaConfig(config: ConnectionConfig, clientId: string, retries: number) {
   let ssl: boolean | ConnectionOptions | undefined;
@@ -204,10 +217,26 @@ export class KafkaAdapter {
   async metadata(topics?: string[]): Promise<RawMetadata> {
     // Asked of a broker directly, not through kafkajs' cache of "target topics".
     return this.run('Metadata', async () => {
-      const meta = await (await this.raw()).brokerPool.withBroker(({ broker }) => broker.metadata(topics ?? []));
-      // kafkajs answers null (not an error) when every asked-for topic is unknown.
-      if (!meta) throw new ContractError('NOT_FOUND', `Topic ${(topics ?? []).map((t) => `"${t}"`).join(', ')} does not exist`);
-      return meta;
+      const raw = await this.raw();
+      // kafkajs' withBroker gives up on the first broker it cannot connect to (a stopped
+      // sandbox broker, one node of a remote cluster down): try each known broker, the ones
+      // already connected first.
+      const pool = raw.brokerPool.brokers;
+      const ids = Object.keys(pool).sort(() => Math.random() - 0.5);
+      ids.sort((a, b) => Number(pool[b]!.isConnected()) - Number(pool[a]!.isConnected()));
+      let last: unknown = new Error('No brokers in the broker pool');
+      for (const nodeId of ids) {
+        try {
+          const broker = (await raw.findBroker({ nodeId })) as unknown as { metadata(t: string[]): Promise<RawMetadata> };
+          return await broker.metadata(topics ?? []);
+        } catch (err) {
+          if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+            throw new ContractError('NOT_FOUND', `Topic ${(topics ?? []).map((t) => `"${t}"`).join(', ')} does not exist`);
+          }
+          last = err;
+        }
+      }
+      throw last;
     });
   }
 
@@ -251,7 +280,7 @@ export class KafkaAdapter {
     if (topics.length === 0) return out;
     return this.run('ListOffsets', async () => {
       const raw = await this.useTopics(topics.map((t) => t.topic));
-      const res = await raw.fetchTopicsOffset(
+      const ask = () => raw.fetchTopicsOffset(
         topics.map((t) => ({
           topic: t.topic,
           partitions: t.partitions.map((partition) => ({ partition })),
@@ -262,6 +291,16 @@ export class KafkaAdapter {
               : { fromTimestamp: spec.timestamp }),
         })),
       );
+      let res: Awaited<ReturnType<typeof ask>>;
+      try {
+        res = await ask();
+      } catch (err) {
+        // kafkajs routes by its cached leaders and does not refresh when a leader's broker is
+        // gone (a stopped broker, a leader moved): refresh once and ask the new leaders.
+        if (!isStaleRouteError(err)) throw err;
+        await raw.refreshMetadata();
+        res = await ask();
+      }
       for (const t of res) out.set(t.topic, new Map(t.partitions.map((p) => [p.partition, String(p.offset)])));
       return out;
     });

@@ -1,7 +1,7 @@
 // Reads records at exact offsets from partition leaders with kafkajs' broker Fetch, without a
 // consumer group, so browsing never leaves traces on the user's cluster.
 import { ContractError } from '../contract/errors.js';
-import type { KafkaAdapter, RawFetchPartition, RawRecord } from './kafka-adapter.js';
+import { isStaleRouteError, type KafkaAdapter, type RawFetchPartition, type RawRecord } from './kafka-adapter.js';
 
 export interface PartitionRead {
   partition: number;
@@ -33,28 +33,38 @@ export async function fetchPartitions(
       throw new ContractError('NOT_FOUND', `Topic "${topic}" is not known to the cluster`, { error: String(err) });
     }
     let retry = false;
+    const fetchFrom = (nodeId: string, partitions: number[]) =>
+      adapter.run('Fetch', async () => {
+        const broker = await raw.findBroker({ nodeId });
+        return broker.fetch({
+          replicaId: -1,
+          isolationLevel: 0,
+          maxWaitTime: options.maxWaitMs ?? 0,
+          minBytes: 1,
+          maxBytes: 50 * 1024 * 1024,
+          topics: [
+            {
+              topic,
+              partitions: partitions.map((partition) => ({
+                partition,
+                fetchOffset: todo.find((p) => p.partition === partition)!.offset,
+                maxBytes: options.maxBytesPerPartition ?? 1024 * 1024,
+              })),
+            },
+          ],
+        });
+      });
     await Promise.all(
       Object.entries(byLeader).map(async ([nodeId, partitions]) => {
-        const res = await adapter.run('Fetch', async () => {
-          const broker = await raw.findBroker({ nodeId });
-          return broker.fetch({
-            replicaId: -1,
-            isolationLevel: 0,
-            maxWaitTime: options.maxWaitMs ?? 0,
-            minBytes: 1,
-            maxBytes: 50 * 1024 * 1024,
-            topics: [
-              {
-                topic,
-                partitions: partitions.map((partition) => ({
-                  partition,
-                  fetchOffset: todo.find((p) => p.partition === partition)!.offset,
-                  maxBytes: options.maxBytesPerPartition ?? 1024 * 1024,
-                })),
-              },
-            ],
-          });
-        });
+        let res;
+        try {
+          res = await fetchFrom(nodeId, partitions);
+        } catch (err) {
+          // The cached leader's broker is down or gone: refresh and ask the new leader.
+          if (!isStaleRouteError(err) || attempt === 2) throw err;
+          retry = true;
+          return;
+        }
         for (const t of res.responses) {
           for (const p of t.partitions as RawFetchPartition[]) {
             if (RETRIABLE_LEADER_ERRORS.has(p.errorCode)) {

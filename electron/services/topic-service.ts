@@ -2,7 +2,8 @@
 import kafkajs from 'kafkajs';
 import { ContractError } from '../contract/errors.js';
 import type { MethodOutput, MethodParsedInput } from '../contract/index.js';
-import type { KafkaAdapter, RawMetadata } from './kafka-adapter.js';
+import { isStaleRouteError, type KafkaAdapter, type RawMetadata } from './kafka-adapter.js';
+import { leaderPartitionSizes, topicSize } from './log-dirs.js';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -83,7 +84,10 @@ export async function listTopics(adapter: KafkaAdapter, input: MethodParsedInput
   }
   const total = topics.length;
   topics = topics.slice(input.offset, input.offset + input.limit);
-  if (!counts && input.withCounts) counts = await messageCounts(adapter, topics);
+  let sizes: Map<string, Map<number, number>> | null = null;
+  if (input.withCounts) {
+    [counts, sizes] = await Promise.all([counts ?? messageCounts(adapter, topics), leaderPartitionSizes(adapter, topics)]);
+  }
   return {
     total,
     offset: input.offset,
@@ -95,8 +99,7 @@ export async function listTopics(adapter: KafkaAdapter, input: MethodParsedInput
       replicationFactor: replicationFactor(t),
       underReplicatedPartitions: underReplicated(t),
       offlinePartitions: offline(t),
-      // kafkajs 2.2.4 has no DescribeLogDirs, so size is unknown on every cluster for now.
-      sizeBytes: null,
+      sizeBytes: topicSize(sizes, t.topic),
       messageCountEstimate: counts?.get(t.topic) ?? null,
     })),
   };
@@ -114,7 +117,7 @@ export async function topicMeta(adapter: KafkaAdapter, topic: string): Promise<T
 export async function getTopic(adapter: KafkaAdapter, topic: string): Promise<MethodOutput<'topics.get'>> {
   const t = await topicMeta(adapter, topic);
   const req = [{ topic, partitions: t.partitionMetadata.map((p) => p.partitionId) }];
-  const [low, high] = await Promise.all([adapter.offsets(req, 'earliest'), adapter.offsets(req, 'latest')]);
+  const [low, high, sizes] = await Promise.all([adapter.offsets(req, 'earliest'), adapter.offsets(req, 'latest'), leaderPartitionSizes(adapter, [t])]);
   const partitions = t.partitionMetadata
     .map((p) => ({
       partition: p.partitionId,
@@ -125,6 +128,7 @@ export async function getTopic(adapter: KafkaAdapter, topic: string): Promise<Me
       logStartOffset: low.get(topic)?.get(p.partitionId) ?? '0',
       highWatermark: high.get(topic)?.get(p.partitionId) ?? '0',
       errorCode: p.partitionErrorCode,
+      sizeBytes: sizes?.get(topic)?.get(p.partitionId) ?? null,
     }))
     .sort((a, b) => a.partition - b.partition);
   return {
@@ -133,6 +137,7 @@ export async function getTopic(adapter: KafkaAdapter, topic: string): Promise<Me
     replicationFactor: replicationFactor(t),
     partitions,
     messageCountEstimate: partitions.reduce((n, p) => n + Math.max(0, Number(p.highWatermark) - Number(p.logStartOffset)), 0),
+    sizeBytes: topicSize(sizes, topic),
   };
 }
 
@@ -233,15 +238,25 @@ export async function deleteRecords(
   // Straight to each leader: kafkajs' admin helper trusts a metadata cache it never refreshes.
   await adapter.run('DeleteRecords', async () => {
     const raw = await adapter.useTopics([input.topic]);
-    const byLeader = raw.findLeaderForPartitions(input.topic, input.partitions.map((p) => p.partition));
-    await Promise.all(
-      Object.entries(byLeader).map(async ([nodeId, partitions]) => {
-        const broker = await raw.findBroker({ nodeId });
-        await broker.deleteRecords({
-          topics: [{ topic: input.topic, partitions: input.partitions.filter((p) => partitions.includes(p.partition)) }],
-        });
-      }),
-    );
+    const send = async () => {
+      const byLeader = raw.findLeaderForPartitions(input.topic, input.partitions.map((p) => p.partition));
+      await Promise.all(
+        Object.entries(byLeader).map(async ([nodeId, partitions]) => {
+          const broker = await raw.findBroker({ nodeId });
+          await broker.deleteRecords({
+            topics: [{ topic: input.topic, partitions: input.partitions.filter((p) => partitions.includes(p.partition)) }],
+          });
+        }),
+      );
+    };
+    try {
+      await send();
+    } catch (err) {
+      // Deleting is idempotent per offset, so resending to refreshed leaders is safe.
+      if (!isStaleRouteError(err)) throw err;
+      await raw.refreshMetadata();
+      await send();
+    }
   });
   const low = await adapter.offsets([{ topic: input.topic, partitions: input.partitions.map((p) => p.partition) }], 'earliest');
   return input.partitions.map((p) => ({ partition: p.partition, lowWatermark: low.get(input.topic)?.get(p.partition) ?? '0' }));
