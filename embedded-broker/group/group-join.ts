@@ -10,7 +10,11 @@ import type { Group } from './group.js';
 import { Member, type MemberProtocol } from './member.js';
 import { joinError, syncError, type JoinResult, type SyncResult } from './group-results.js';
 
-/** Largest protocol metadata or assignment the sandbox keeps per member (Kafka has no exact equivalent; see README of group/). */
+/**
+ * Largest protocol metadata or assignment the sandbox keeps per member. Kafka has no such
+ * cap (it fails later, writing the group record); refusing up front with INVALID_REQUEST, a
+ * non-retriable error, keeps one client from holding huge buffers and stops it retrying.
+ */
 export const MAX_MEMBER_METADATA_BYTES = 1024 * 1024;
 
 export interface JoinRequest {
