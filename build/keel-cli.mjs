@@ -22,8 +22,8 @@ function tsxLoader() {
 const loader = process.env.KEEL_CLI_BUNDLE === '1' ? null : fs.existsSync(source) ? tsxLoader() : null;
 if (loader) {
   const child = spawn(process.execPath, ['--import', loader, source, ...process.argv.slice(2)], { stdio: 'inherit' });
-  // Signals reach the whole foreground process group; the child handles them itself.
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => undefined);
+  // Pass signals on (a Ctrl-C reaches both of us; the child's handlers are idempotent).
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 15 : 1)));
 } else if (fs.existsSync(bundle)) {
   const cli = await import(pathToFileURL(bundle).href);
