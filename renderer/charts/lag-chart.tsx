@@ -1,5 +1,5 @@
 // Consumer lag over time with range buttons from 15 minutes to 7 days.
-import { LAG_RANGES, type LagHistory, type LagRangeId } from '../hooks/use-groups.js';
+import { LAG_RANGES, type LagRangeId, type LagSeries } from '../hooks/use-groups.js';
 import { formatDuration } from '../components/format.js';
 import { TimeSeriesChart } from './time-series-chart.js';
 
@@ -10,7 +10,7 @@ export function LagChart({
   now,
   width,
 }: {
-  history: LagHistory;
+  history: LagSeries;
   range: LagRangeId;
   onRange: (r: LagRangeId) => void;
   now: number;
@@ -32,14 +32,16 @@ export function LagChart({
         </div>
       </div>
       {history.points.length === 0 ? (
-        <div className="empty" style={{ height: 240 }}>No lag samples yet — the chart fills as Keel polls the group.</div>
+        <div className="empty" style={{ height: 240 }}>
+          No lag samples in this range yet — {history.source === 'backend' ? 'the sampler records every few seconds.' : 'the chart fills as Keel polls the group.'}
+        </div>
       ) : (
         <TimeSeriesChart points={history.points} label="Total lag" unit="messages" from={now - r.ms} to={now} width={width} />
       )}
       {history.source === 'client-polling' && (
         <div className="help">
-          Sampled by this window every 5 s while the group is watched ({covered > 0 ? `${formatDuration(covered)} so far` : 'starting'}); the
-          backend keeps no lag history yet, so longer ranges show only what this session saw.
+          This host keeps no lag history, so the chart shows samples taken by this window every 5 s while the group is watched
+          ({covered > 0 ? `${formatDuration(covered)} so far` : 'starting'}).
         </div>
       )}
     </div>

@@ -47,7 +47,7 @@ export function TimeSeriesChart({ points, label, unit, from, to, height = 240, m
         labelFormatter={(t) => formatTimestamp(Number(t))}
         formatter={(v) => [`${formatCompact(Number(v))} ${unit}`, label]}
       />
-      <Area type="monotone" dataKey="v" stroke={color} strokeWidth={1.6} fill={`url(#${gradientId})`} isAnimationActive={false} dot={false} />
+      <Area type="monotone" dataKey="v" stroke={color} strokeWidth={1.6} fill={`url(#${gradientId})`} isAnimationActive={false} dot={data.length <= 2 ? { r: 3, fill: color } : false} />
     </AreaChart>
   );
   return (

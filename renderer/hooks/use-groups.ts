@@ -1,10 +1,11 @@
 // Consumer groups: list and detail polled for lag (refetchInterval), reset and delete.
 // Keys under ['clusters', id, 'groups'].
 //
-// Lag history: the contract has no lag-history method yet (another issue adds a backend
-// sampler). Until then `useClientLagHistory` accumulates the totals this window sees while
-// polling, so the chart covers only the time since it started watching.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+// Lag history: `useLagHistory` reads the backend's sampler (`groups.lagHistory`, stored on
+// disk and downsampled by the server). Where the host does not run the sampler (the call
+// answers UNSUPPORTED) it falls back to `useClientLagHistory`, which accumulates the totals
+// this window sees while polling, so the chart then covers only the time it has watched.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { MethodInput } from '../../electron/contract/index.js';
 import { useApi } from '../api/api-context.js';
@@ -51,16 +52,16 @@ export const LAG_RANGES = [
 ] as const;
 export type LagRangeId = (typeof LAG_RANGES)[number]['id'];
 
-export interface LagHistory {
+export interface LagSeries {
   points: Sample[];
   /** Where the points come from, shown under the chart. */
-  source: 'client-polling';
+  source: 'backend' | 'client-polling';
   /** The earliest time covered; later than the range start when the window watched less. */
   coveredFrom: number | null;
 }
 
 /** Total lag over time for a group within the range, from samples this window collected. */
-export function useClientLagHistory(clusterId: string, groupId: string, rangeMs: number, now = Date.now()): LagHistory {
+export function useClientLagHistory(clusterId: string, groupId: string, rangeMs: number, now = Date.now()): LagSeries {
   const all = useSamples(lagKey(clusterId, groupId));
   return useMemo(() => {
     const from = now - rangeMs;
@@ -69,6 +70,33 @@ export function useClientLagHistory(clusterId: string, groupId: string, rangeMs:
     // `now` moves every render; the samples array changing is what matters.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [all, rangeMs]);
+}
+
+/** Points the chart asks the backend for: enough for a wide chart, small on the wire. */
+export const LAG_CHART_POINTS = 400;
+
+/** Lag over the range from the backend sampler, or from this window's polling when the host has none. */
+export function useLagHistory(clusterId: string, groupId: string, rangeMs: number): LagSeries & { isLoading: boolean; error: unknown; unsupported: boolean } {
+  const api = useApi();
+  const q = useQuery({
+    queryKey: [...keys.group(clusterId, groupId), 'lag-history', rangeMs],
+    queryFn: async () => {
+      const to = Date.now();
+      return api.call('groups.lagHistory', { clusterId, groupId, from: to - rangeMs, to, points: LAG_CHART_POINTS, includePartitions: false });
+    },
+    refetchInterval: rangeMs <= 60 * 60_000 ? LAG_POLL_MS : 30_000,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  const unsupported = (q.error as { code?: string } | null)?.code === 'UNSUPPORTED';
+  const client = useClientLagHistory(clusterId, groupId, rangeMs);
+  const backend = useMemo<LagSeries | null>(() => {
+    if (!q.data) return null;
+    const points = q.data.total.filter((p) => p.lag !== null).map((p) => ({ t: p.t, v: p.lag as number }));
+    return { points, source: 'backend', coveredFrom: points[0]?.t ?? null };
+  }, [q.data]);
+  if (unsupported || (!backend && q.error)) return { ...client, isLoading: false, error: unsupported ? null : q.error, unsupported };
+  return { ...(backend ?? { points: [], source: 'backend', coveredFrom: null }), isLoading: q.isLoading, error: null, unsupported: false };
 }
 
 /** The last N totals for a sparkline in the list. */

@@ -1,6 +1,6 @@
 // Topics: paged list (fetched a page at a time as the virtual list scrolls), detail, configs,
 // admin mutations. Keys under ['clusters', id, 'topics'].
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { MethodInput, TopicDetail, TopicSummary } from '../../electron/contract/index.js';
 import { useApi } from '../api/api-context.js';
@@ -71,6 +71,32 @@ export function useTopic(clusterId: string, topic: string) {
 export function useTopicThroughput(clusterId: string, topic: string): Sample[] {
   const samples = useSamples(`topic-hw:${clusterId}:${topic}`);
   return useMemo(() => toRate(samples), [samples]);
+}
+
+/**
+ * Messages/second over the last `rangeMs` from the backend sampler (`topics.throughputHistory`);
+ * where the host has none (UNSUPPORTED), from this window's polling of the topic.
+ */
+export function useThroughputHistory(clusterId: string, topic: string, rangeMs = 15 * 60_000): { points: Sample[]; source: 'backend' | 'client-polling'; error: unknown } {
+  const api = useApi();
+  const q = useQuery({
+    queryKey: [...keys.topic(clusterId, topic), 'throughput-history', rangeMs],
+    queryFn: () => {
+      const to = Date.now();
+      return api.call('topics.throughputHistory', { clusterId, topic, from: to - rangeMs, to, points: 300 });
+    },
+    refetchInterval: 10_000,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  const client = useTopicThroughput(clusterId, topic);
+  const backend = useMemo(
+    () => (q.data ? q.data.total.filter((p) => p.messagesPerSec !== null).map((p) => ({ t: p.t, v: p.messagesPerSec as number })) : null),
+    [q.data],
+  );
+  const code = (q.error as { code?: string } | null)?.code;
+  if (code === 'UNSUPPORTED' || (!backend && q.error)) return { points: client, source: 'client-polling', error: code === 'UNSUPPORTED' ? null : q.error };
+  return { points: backend ?? [], source: 'backend', error: null };
 }
 
 /**

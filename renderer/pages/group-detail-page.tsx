@@ -6,7 +6,7 @@ import { ErrorBox } from '../components/error-box.js';
 import { formatCount, formatDuration } from '../components/format.js';
 import { Loading } from '../components/progress.js';
 import { Link, pathOf } from '../components/router.js';
-import { LAG_RANGES, useClientLagHistory, useGroup, type LagRangeId } from '../hooks/use-groups.js';
+import { LAG_RANGES, useGroup, useLagHistory, type LagRangeId } from '../hooks/use-groups.js';
 import { stateTone } from './groups-page.js';
 import { ResetOffsetsDialog } from './reset-offsets-dialog.js';
 
@@ -15,7 +15,7 @@ export function GroupDetailPage({ clusterId, groupId }: { clusterId: string; gro
   const [range, setRange] = useState<LagRangeId>('15m');
   const rangeMs = (LAG_RANGES.find((r) => r.id === range) ?? LAG_RANGES[0]).ms;
   const now = group.dataUpdatedAt || Date.now();
-  const history = useClientLagHistory(clusterId, groupId, rangeMs, now);
+  const history = useLagHistory(clusterId, groupId, rangeMs);
   const [resetting, setResetting] = useState(false);
   const g = group.data;
 
@@ -50,6 +50,7 @@ export function GroupDetailPage({ clusterId, groupId }: { clusterId: string; gro
         <>
           <div className="card">
             <LagChart history={history} range={range} onRange={setRange} now={now} />
+            {history.error ? <ErrorBox title="Cannot load lag history" error={history.error} /> : null}
           </div>
           <div className="card flush">
             <div className="card-head">

@@ -120,8 +120,8 @@ export function MessagesToolbar({ form, onChange, partitionCount, onSubmit }: { 
         </label>
       )}
       <PartitionPicker count={partitionCount} value={form.partitions} onChange={(v) => set('partitions', v)} />
-      <label className="field">
-        Filter
+      <div className="field">
+        <span aria-hidden="true">Filter</span>
         <span className="row" style={{ gap: 0, flexWrap: 'nowrap' }}>
           <select aria-label="Filter kind" value={form.filterKind} onChange={(e) => set('filterKind', e.target.value as 'text' | 'js')} style={{ borderRadius: '6px 0 0 6px' }}>
             <option value="text">Text</option>
@@ -136,7 +136,7 @@ export function MessagesToolbar({ form, onChange, partitionCount, onSubmit }: { 
             style={{ width: 260, borderRadius: '0 6px 6px 0', marginLeft: -1 }}
           />
         </span>
-      </label>
+      </div>
       <label className="field">
         Key as
         <select value={form.keyEncoding} onChange={(e) => set('keyEncoding', e.target.value as Encoding)}>

@@ -4,11 +4,12 @@ import { useState } from 'react';
 import type { TopicDetail } from '../../electron/contract/index.js';
 import { TimeSeriesChart } from '../charts/time-series-chart.js';
 import { ErrorBox } from '../components/error-box.js';
-import { formatCompact, formatCount } from '../components/format.js';
-import { useAddPartitions, useTopicThroughput } from '../hooks/use-topics.js';
+import { formatBytes, formatCompact, formatCount } from '../components/format.js';
+import { useAddPartitions, useThroughputHistory } from '../hooks/use-topics.js';
 
 export function TopicPartitionsTab({ clusterId, detail }: { clusterId: string; detail: TopicDetail }) {
-  const rate = useTopicThroughput(clusterId, detail.name);
+  const history = useThroughputHistory(clusterId, detail.name);
+  const rate = history.points;
   const now = Date.now();
   const last = rate[rate.length - 1];
   return (
@@ -19,11 +20,14 @@ export function TopicPartitionsTab({ clusterId, detail }: { clusterId: string; d
           <span className="faint">{last ? `${formatCompact(last.v)} msg/s now` : ''}</span>
         </div>
         {rate.length < 1 ? (
-          <div className="empty" style={{ height: 160 }}>Measuring — the chart fills as Keel polls the topic every 5 s.</div>
+          <div className="empty" style={{ height: 160 }}>Measuring — the chart fills as new samples arrive.</div>
         ) : (
           <TimeSeriesChart points={rate} label="Messages in" unit="msg/s" from={Math.min(rate[0]!.t, now - 5 * 60_000)} to={now} height={160} />
         )}
-        <div className="help">From high-watermark changes seen by this window (the backend keeps no throughput history yet).</div>
+        <div className="help">
+          Last 15 minutes, from log-end-offset changes
+          {history.source === 'backend' ? ' recorded by the Keel sampler.' : ' seen by this window (this host keeps no throughput history).'}
+        </div>
       </div>
       <AddPartitions clusterId={clusterId} detail={detail} />
       <div className="card flush">
@@ -69,7 +73,7 @@ export function TopicPartitionsTab({ clusterId, detail }: { clusterId: string; d
                     <td className="num mono">{p.logStartOffset}</td>
                     <td className="num mono">{p.highWatermark}</td>
                     <td className="num">{formatCount(Number(p.highWatermark) - Number(p.logStartOffset))}</td>
-                    <td className="num faint" title="The cluster does not report sizes over this connection">—</td>
+                    <td className="num">{sizeOf(p) === null ? <span className="faint" title="The cluster does not report partition sizes">—</span> : formatBytes(sizeOf(p))}</td>
                   </tr>
                 );
               })}
@@ -113,4 +117,10 @@ function AddPartitions({ clusterId, detail }: { clusterId: string; detail: Topic
       <ErrorBox title="Partitions were not added" error={add.error} />
     </div>
   );
+}
+
+/** Partition size when the contract carries it (DescribeLogDirs); older hosts leave it out. */
+function sizeOf(p: TopicDetail['partitions'][number]): number | null {
+  const v = (p as { sizeBytes?: number | null }).sizeBytes;
+  return typeof v === 'number' ? v : null;
 }
