@@ -209,6 +209,10 @@ export class KafkaAdapter {
       if (err.code === 'CONNECTION_FAILED' && Date.now() - started >= this.config.requestTimeoutMs * 0.9) {
         throw new ContractError('TIMEOUT', `The cluster accepted the connection but did not answer within ${this.config.requestTimeoutMs} ms`, err.detail);
       }
+      // A TLS listener hangs up on a plaintext ApiVersions request without a word.
+      if (err.code === 'CONNECTION_FAILED' && !this.config.tls?.enabled && /closed connection/i.test(err.message)) {
+        throw new ContractError('CONNECTION_FAILED', `${err.message}: the broker hung up before answering; if its listener uses TLS, enable TLS for this cluster`, err.detail);
+      }
       throw err;
     });
     return p;

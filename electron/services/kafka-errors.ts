@@ -12,6 +12,14 @@ function chain(err: unknown): Array<{ name?: string; message?: string; code?: st
   return out;
 }
 
+// OpenSSL's wording is precise but cryptic: say what the user should change.
+const TLS_HINTS: Array<[RegExp, string]> = [
+  [/certificate required|alert number 116|handshake failure.*alert number 40/i, 'the cluster requires a client certificate (mTLS); add a client certificate and key'],
+  [/self[- ]signed|unable to (verify|get local issuer)|certificate has expired|CERT_/i, "the broker's certificate is not trusted; add the CA certificate that signed it (or skip verification for a test cluster)"],
+  [/Hostname\/IP does not match|altnames/i, "the broker's certificate does not name the host you connect to"],
+  [/wrong version number|disconnected before secure TLS|packet length too long|unknown protocol/i, 'the listener does not speak TLS; turn TLS off or use the TLS port'],
+];
+
 const TLS_PATTERN = /ssl|tls|certificate|self[- ]signed|wrong version number|handshake|EPROTO|unable to verify|CERT_/i;
 
 export function toContractError(err: unknown, what = 'Kafka request'): ContractError {
@@ -31,7 +39,9 @@ export function toContractError(err: unknown, what = 'Kafka request'): ContractE
     return new ContractError('AUTH_FAILED', `Authentication failed: ${first.message ?? 'rejected by the broker'}`, detail);
   }
   if (TLS_PATTERN.test(text)) {
-    return new ContractError('TLS_ERROR', `TLS handshake failed: ${first.message ?? text}`, detail);
+    const hint = TLS_HINTS.find(([re]) => re.test(text))?.[1];
+    const raw = (first.message ?? text).replace(/\s+$/, '');
+    return new ContractError('TLS_ERROR', hint ? `TLS handshake failed: ${hint} (${raw})` : `TLS handshake failed: ${raw}`, detail);
   }
   if (links.some((l) => l.name === 'KafkaJSRequestTimeoutError' || l.name === 'KafkaJSConnectionTimeout') || /timed? ?out|ETIMEDOUT/i.test(text)) {
     return new ContractError('TIMEOUT', `${what} timed out: ${first.message ?? ''}`.trim(), detail);

@@ -1,6 +1,6 @@
 // Failure paths of remote clusters: each returns a clear error within the configured timeout
-// and the rest of the app keeps working. SASL/TLS mismatch cases wait for the broker's listener
-// security (see the report); unreachable and black-hole listeners are covered here.
+// and the rest of the app keeps working. Plaintext cases here; TLS/SASL/mTLS clusters and their
+// failures are in remote-security.test.ts.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
