@@ -1,7 +1,9 @@
 // Everything behind the contract, shared by the Electron and web shells: settings, cluster
 // registry, the embedded 3-broker sandbox, and the handler for every contract method.
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ClusterHandle, StartClusterOptions } from '../../embedded-broker/public-types.js';
 import { ContractError } from '../contract/errors.js';
 import type { EventName, EventPayload, SandboxStatus } from '../contract/index.js';
@@ -44,15 +46,27 @@ export interface AppServices {
 }
 
 // Kept out of the static import graph: the app (and its tests) must load even when the broker
-// module is missing or broken, and then report the sandbox as unavailable.
-const BROKER_MODULE = '../../embedded-broker/index.js';
+// module is missing or broken, and then report the sandbox as unavailable. The production build
+// ships the broker as its own bundle next to the app's (dist/broker/index.mjs, see
+// build/bundle-app.ts); from source the TypeScript module is used.
+const BROKER_MODULES = ['../broker/index.mjs', '../../embedded-broker/index.js'];
 
 type StartCluster = (options: StartClusterOptions) => Promise<ClusterHandle>;
 
 export async function loadStartCluster(): Promise<StartCluster> {
-  const mod = (await import(BROKER_MODULE)) as { startCluster?: StartCluster };
-  if (typeof mod.startCluster !== 'function') throw new Error('embedded-broker/index.ts does not export startCluster');
-  return mod.startCluster;
+  const candidates = [process.env.KEEL_BROKER_MODULE, ...BROKER_MODULES.map((m) => new URL(m, import.meta.url).href)].filter((m): m is string => !!m);
+  let lastError: unknown = null;
+  for (const spec of candidates) {
+    if (spec.startsWith('file:') && !fs.existsSync(fileURLToPath(spec)) && !fs.existsSync(fileURLToPath(spec).replace(/\.js$/, '.ts'))) continue;
+    try {
+      const mod = (await import(spec)) as { startCluster?: StartCluster };
+      if (typeof mod.startCluster !== 'function') throw new Error(`${spec} does not export startCluster`);
+      return mod.startCluster;
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error('The embedded broker module was not found');
 }
 
 function isPortFree(port: number, host: string): Promise<boolean> {
