@@ -40,8 +40,8 @@ export function LagChart({
       )}
       {history.source === 'client-polling' && (
         <div className="help">
-          This host keeps no lag history, so the chart shows samples taken by this window every 5 s while the group is watched
-          ({covered > 0 ? `${formatDuration(covered)} so far` : 'starting'}).
+          Samples taken by this window every 5 s while the group is watched ({covered > 0 ? `${formatDuration(covered)} so far` : 'starting'}):
+          the history recorded by Keel has nothing for this range yet.
         </div>
       )}
     </div>

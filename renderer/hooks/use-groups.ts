@@ -96,6 +96,9 @@ export function useLagHistory(clusterId: string, groupId: string, rangeMs: numbe
     return { points, source: 'backend', coveredFrom: points[0]?.t ?? null };
   }, [q.data]);
   if (unsupported || (!backend && q.error)) return { ...client, isLoading: false, error: unsupported ? null : q.error, unsupported };
+  // A long range can come back empty while the sampler has only raw samples younger than its
+  // first aggregate bucket; what this window saw is better than an empty chart then.
+  if (backend && backend.points.length === 0 && client.points.length > 0) return { ...client, isLoading: false, error: null, unsupported: false };
   return { ...(backend ?? { points: [], source: 'backend', coveredFrom: null }), isLoading: q.isLoading, error: null, unsupported: false };
 }
 

@@ -149,6 +149,7 @@ describe.skipIf(!chromium.available)('Keel console in a browser', () => {
     await page.getByRole('img', { name: 'Total lag chart' }).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: '7 d' }).click();
     await page.waitForTimeout(5_500); // a second sample for the line
+    await page.getByRole('img', { name: 'Total lag chart' }).waitFor();
     await screenshot(page, 'group-detail');
 
     await go('/clusters/sandbox/groups');
