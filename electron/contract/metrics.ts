@@ -109,7 +109,7 @@ export const metricsSettingsSchema = z.object({
 });
 export type MetricsSettings = z.infer<typeof metricsSettingsSchema>;
 
-export const metricsSettingsPatch = z.object({
+export const metricsSettingsPatch = z.strictObject({
   lagHistory: metricsSettingsSchema.shape.lagHistory.partial().optional(),
   prometheus: metricsSettingsSchema.shape.prometheus.partial().optional(),
 });
