@@ -1,19 +1,21 @@
 /**
  * Small text checkpoint files in Kafka's layout: a version line, an entry count line, then one
  * entry per line. Written to a temp file, fsynced and renamed so a crash leaves either the old
- * or the new content, never a torn mix.
+ * or the new content, never a torn mix. Without `sync` the rename still protects against a
+ * process crash; after a machine crash the file may be old, empty or missing, which readers
+ * treat as "rebuild" (only the leader epoch cache writes that way, see log-open.ts).
  */
 import * as fs from 'node:fs';
 
 const VERSION = 0;
 
-export function writeCheckpoint(path: string, entries: string[]): void {
+export function writeCheckpoint(path: string, entries: string[], sync = true): void {
   const tmp = `${path}.tmp`;
   const text = `${VERSION}\n${entries.length}\n${entries.map((e) => `${e}\n`).join('')}`;
   const fd = fs.openSync(tmp, 'w');
   try {
     fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
+    if (sync) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

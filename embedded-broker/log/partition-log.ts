@@ -9,19 +9,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stampBatch, stampLogAppendTime, type BatchHeader } from '../protocol/record-batch.js';
-import { parseIntegers, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
-import { LeaderEpochCache } from './leader-epoch-cache.js';
+import { writeCheckpoint } from './checkpoint-file.js';
+import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { maxTimestampInLog, offsetForTimestampInLog, readFromSegments, segmentIndexFor } from './log-read.js';
-import { openSegments } from './recovery.js';
-import { LogSegment, rmQuiet } from './segment.js';
+import { CLEAN_SHUTDOWN_FILE, LEADER_EPOCH_FILE, LOG_START_OFFSET_FILE, openLogDir } from './log-open.js';
+import { LogSegment } from './segment.js';
 import type { LogListener } from './log-listener.js';
 
 export { DEFAULT_LOG_CONFIG, type LogConfig };
 
-export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
-export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
-export const LEADER_EPOCH_FILE = 'leader-epoch-checkpoint';
+export { CLEAN_SHUTDOWN_FILE, LEADER_EPOCH_FILE, LOG_START_OFFSET_FILE };
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
 
 export class OffsetOutOfRangeError extends Error {
@@ -54,36 +52,10 @@ export class PartitionLog {
     this.lastFlushTime = now();
   }
 
-  /** Opens or creates the log in `dir`, recovering as needed. */
+  /** Opens or creates the log in `dir`, recovering as needed (log-open.ts). */
   static open(dir: string, config: LogConfig = DEFAULT_LOG_CONFIG, now: () => number = Date.now): PartitionLog {
-    fs.mkdirSync(dir, { recursive: true });
-    const marker = path.join(dir, CLEAN_SHUTDOWN_FILE);
-    const clean = fs.existsSync(marker);
-    const bases: number[] = [];
-    for (const name of fs.readdirSync(dir)) {
-      if (name.endsWith('.deleted') || name.endsWith('.tmp')) rmQuiet(path.join(dir, name));
-      else if (/^\d{20}\.log$/.test(name)) bases.push(Number(name.slice(0, 20)));
-    }
-    bases.sort((a, b) => a - b);
-
-    const checkpointLines = readCheckpoint(path.join(dir, LOG_START_OFFSET_FILE));
-    const checkpointed = checkpointLines?.length === 1 ? parseIntegers(checkpointLines[0]!, 1)?.[0] ?? null : null;
-
-    const initialBase = checkpointed !== null && checkpointed > 0 ? checkpointed : 0;
-    const segments = openSegments(dir, bases, clean, config.indexIntervalBytes, initialBase, now());
-    // Remove the marker only now: a crash from here on must trigger recovery next time.
-    rmQuiet(marker);
-
-    const first = segments[0]!;
-    const last = segments[segments.length - 1]!;
-    let startOffset = first.baseOffset;
-    if (checkpointed !== null && checkpointed > startOffset) startOffset = Math.min(checkpointed, last.nextOffset);
-
-    const epochs = new LeaderEpochCache(path.join(dir, LEADER_EPOCH_FILE));
-    const log = new PartitionLog(dir, config, now, segments, startOffset, epochs);
-    if (!epochs.load()) log.rebuildEpochCache();
-    epochs.truncateFromEnd(log.logEndOffset);
-    return log;
+    const { segments, startOffset, epochs } = openLogDir(dir, config.indexIntervalBytes, now());
+    return new PartitionLog(dir, config, now, segments, startOffset, epochs);
   }
 
   setListener(listener: LogListener | null): void {
@@ -217,6 +189,7 @@ export class PartitionLog {
     const seg = this.active;
     seg.sealTimeIndex();
     seg.writeIndexes(true);
+    this.epochs.sync();
     seg.flush();
     this.segments.push(LogSegment.create(this.dir, seg.nextOffset, now, this.config.indexIntervalBytes));
     this.listener?.rolled();
@@ -225,6 +198,7 @@ export class PartitionLog {
   private afterAppend(messages: number, now: number): void {
     this.unflushedMessages += messages;
     if (this.unflushedMessages >= this.config.flushMessages || now - this.lastFlushTime >= this.config.flushMs) {
+      this.epochs.sync();
       this.active.flush();
       this.unflushedMessages = 0;
       this.lastFlushTime = now;
@@ -372,6 +346,7 @@ export class PartitionLog {
 
   flush(): void {
     this.ensureOpen();
+    this.epochs.sync();
     for (const seg of this.segments) seg.flush();
     this.unflushedMessages = 0;
     this.lastFlushTime = this.now();
@@ -382,6 +357,7 @@ export class PartitionLog {
     this.listener?.closing();
     const active = this.active;
     active.sealTimeIndex();
+    this.epochs.sync();
     for (const seg of this.segments) {
       seg.writeIndexes(true);
       seg.flush();
@@ -406,20 +382,6 @@ export class PartitionLog {
     if (!this.closed) for (const seg of this.segments) seg.close();
     this.closed = true;
     fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private rebuildEpochCache(): void {
-    let last = -1;
-    for (const seg of this.segments) {
-      seg.scanHeaders(0, (h) => {
-        if (h.partitionLeaderEpoch > last) {
-          this.epochs.assign(h.partitionLeaderEpoch, Math.max(h.baseOffset, this.startOffset), false);
-          last = h.partitionLeaderEpoch;
-        }
-        return true;
-      });
-    }
-    this.epochs.persist();
   }
 
   private ensureOpen(): void {

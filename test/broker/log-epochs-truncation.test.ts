@@ -74,6 +74,21 @@ describe('leader epoch cache', () => {
     b.close();
   });
 
+  it('re-derives the active segment\'s epochs after a crash lost the unsynced checkpoint', () => {
+    const log = PartitionLog.open(dir, cfg({ segmentBytes: 400 }));
+    produce(log, 3, 1);
+    produce(log, 3, 1);
+    produce(log, 2, 4);
+    produce(log, 2, 6); // rolls: epochs 1 and 4 were fsynced with the sealed segments, 6 was not
+    expect(log.segmentCount).toBe(3);
+    log.abandon();
+    // What a machine crash could leave: the checkpoint as of the last roll.
+    fs.writeFileSync(path.join(dir, LEADER_EPOCH_FILE), '0\n2\n1 0\n4 6\n');
+    const again = PartitionLog.open(dir, cfg({ segmentBytes: 400 }));
+    expect(again.epochEntries()).toEqual([{ epoch: 1, startOffset: 0 }, { epoch: 4, startOffset: 6 }, { epoch: 6, startOffset: 8 }]);
+    again.close();
+  });
+
   it('moves the first epoch start with the log start offset', () => {
     const log = PartitionLog.open(dir, cfg());
     produce(log, 5, 1);
