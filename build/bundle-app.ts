@@ -15,6 +15,8 @@ export const BUNDLES: Array<{ entry: string; out: string; format: 'esm' | 'cjs';
   { entry: 'electron/main/electron-main.ts', out: 'dist/electron/electron-main.mjs', format: 'esm' },
   { entry: 'electron/preload/preload.ts', out: 'dist/preload/preload.cjs', format: 'cjs', external: ['electron'] },
   { entry: 'embedded-broker/index.ts', out: 'dist/broker/index.mjs', format: 'esm' },
+  // The sandbox's worker thread; it loads ./index.mjs beside it (see electron/main/sandbox-host.ts).
+  { entry: 'electron/main/sandbox-worker-main.ts', out: 'dist/broker/sandbox-worker.mjs', format: 'esm' },
   { entry: 'electron/main/web-serve-cli.ts', out: 'dist/web/web-serve.mjs', format: 'esm' },
   { entry: 'electron/cli/keel-cli.ts', out: 'dist/cli/keel-cli.mjs', format: 'esm' },
 ];

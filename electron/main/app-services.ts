@@ -1,9 +1,7 @@
 // Everything behind the contract, shared by the Electron and web shells: settings, cluster
 // registry, the embedded 3-broker sandbox, and the handler for every contract method.
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ClusterHandle, StartClusterOptions } from '../../embedded-broker/public-types.js';
 import { ContractError } from '../contract/errors.js';
 import type { EventName, EventPayload, SandboxStatus } from '../contract/index.js';
@@ -12,6 +10,8 @@ import { MetricsService, type MetricsServiceOptions } from '../services/metrics/
 import { SettingsStore, type SecretCipher } from '../services/settings-store.js';
 import { createDispatcher, type CallContext, type Dispatcher } from './contract-server.js';
 import { createHandlers } from './contract-handlers.js';
+import { loadStartCluster } from './broker-module.js';
+import { startClusterInWorker } from './sandbox-host.js';
 
 export interface AppServicesOptions {
   /** The user-data folder: settings, secrets and the sandbox's logs live under it. */
@@ -27,6 +27,8 @@ export interface AppServicesOptions {
     /** 0 = ephemeral ports (tests). */
     ports?: number;
     host?: string;
+    /** 'worker' (default) hosts the brokers on a worker thread; 'main' runs them in this thread. */
+    thread?: 'worker' | 'main';
   };
   /** Lag sampler and Prometheus overrides (tests use a short interval; the CLI flags set ports). */
   metrics?: MetricsServiceOptions['overrides'] & { webPath?: string | null };
@@ -45,29 +47,9 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
-// Kept out of the static import graph: the app (and its tests) must load even when the broker
-// module is missing or broken, and then report the sandbox as unavailable. The production build
-// ships the broker as its own bundle next to the app's (dist/broker/index.mjs, see
-// build/bundle-app.ts); from source the TypeScript module is used.
-const BROKER_MODULES = ['../broker/index.mjs', '../../embedded-broker/index.js'];
-
-type StartCluster = (options: StartClusterOptions) => Promise<ClusterHandle>;
-
-export async function loadStartCluster(): Promise<StartCluster> {
-  const candidates = [process.env.KEEL_BROKER_MODULE, ...BROKER_MODULES.map((m) => new URL(m, import.meta.url).href)].filter((m): m is string => !!m);
-  let lastError: unknown = null;
-  for (const spec of candidates) {
-    if (spec.startsWith('file:') && !fs.existsSync(fileURLToPath(spec)) && !fs.existsSync(fileURLToPath(spec).replace(/\.js$/, '.ts'))) continue;
-    try {
-      const mod = (await import(spec)) as { startCluster?: StartCluster };
-      if (typeof mod.startCluster !== 'function') throw new Error(`${spec} does not export startCluster`);
-      return mod.startCluster;
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError instanceof Error ? lastError : new Error('The embedded broker module was not found');
-}
+// The broker is located at run time (see broker-module.ts); by default it runs on its own
+// worker thread (sandbox-host.ts) so a heavy sandbox load never stalls the window.
+export { loadStartCluster };
 
 function isPortFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -114,9 +96,23 @@ export async function startAppServices(options: AppServicesOptions): Promise<App
     const host = sb.host ?? '127.0.0.1';
     const brokers = sb.brokers ?? 3;
     try {
-      const startCluster = await loadStartCluster();
       const ports = sb.ports === 0 ? 0 : await findFreePorts(sb.basePort ?? 9092, brokers, host);
-      sandbox.handle = await startCluster({ brokers, dataDir: sandbox.dataDir, host, ports });
+      const clusterOptions: StartClusterOptions = { brokers, dataDir: sandbox.dataDir, host, ports };
+      if (sb.thread === 'main') {
+        sandbox.handle = await (await loadStartCluster())(clusterOptions);
+      } else {
+        const handle = await startClusterInWorker(clusterOptions);
+        sandbox.handle = handle;
+        void handle.exited.then(({ unexpected, reason }) => {
+          if (!unexpected || sandbox.handle !== handle) return;
+          // The sandbox's thread died under us: say so instead of timing out on its ports.
+          sandbox.handle = null;
+          sandbox.error = `The sandbox stopped unexpectedly: ${reason}`;
+          log(sandbox.error);
+          void registry.resetSandboxAdapter();
+          broadcast('sandbox.changed', sandboxStatus());
+        });
+      }
       unsubscribe = sandbox.handle.control.onChange(() => broadcast('sandbox.changed', sandboxStatus()));
     } catch (err) {
       sandbox.error = `The sandbox did not start: ${(err as Error).message}`;

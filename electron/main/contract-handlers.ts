@@ -113,7 +113,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'sandbox.startBroker': async ({ nodeId }) => (await brokerExists(nodeId).control.startBroker(nodeId), ok),
     'sandbox.injectFault': async ({ apiKey, count, nodeId, errorCode, dropResponse }) => {
       if (nodeId !== undefined) brokerExists(nodeId);
-      deps.requireSandbox().control.injectFault({
+      // Awaited: on the worker-hosted sandbox these return promises that carry the broker's errors.
+      await deps.requireSandbox().control.injectFault({
         apiKey,
         count,
         ...(nodeId !== undefined ? { nodeId } : {}),
@@ -122,19 +123,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       });
       return ok;
     },
-    'sandbox.setLatency': async ({ nodeId, ms }) => (brokerExists(nodeId).control.setLatency(nodeId, ms), ok),
-    'sandbox.isolateBroker': async ({ nodeId, isolated }) => (brokerExists(nodeId).control.isolateBroker(nodeId, isolated), ok),
+    'sandbox.setLatency': async ({ nodeId, ms }) => (await brokerExists(nodeId).control.setLatency(nodeId, ms), ok),
+    'sandbox.isolateBroker': async ({ nodeId, isolated }) => (await brokerExists(nodeId).control.isolateBroker(nodeId, isolated), ok),
     'sandbox.moveLeader': async ({ topic, partition, nodeId }) => {
       brokerExists(nodeId);
       try {
-        deps.requireSandbox().control.moveLeader(topic, partition, nodeId);
+        await deps.requireSandbox().control.moveLeader(topic, partition, nodeId);
       } catch (err) {
         const msg = (err as Error).message;
         throw new ContractError(/unknown partition/i.test(msg) ? 'NOT_FOUND' : 'INVALID_INPUT', msg);
       }
       return ok;
     },
-    'sandbox.clearFaults': async () => (deps.requireSandbox().control.clearFaults(), ok),
+    'sandbox.clearFaults': async () => (await deps.requireSandbox().control.clearFaults(), ok),
 
     // History outlives a stopped sandbox, so only unknown remote ids are refused here.
     'groups.lagHistory': async (input, ctx) => (knownCluster(input.clusterId), metrics()['groups.lagHistory'](input, ctx)),

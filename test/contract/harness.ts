@@ -20,14 +20,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { sandbox?: boolean; brokers?: number; metrics?: AppServicesOptions['metrics'] } = {}): Promise<Harness> {
+export async function startHarness(options: { sandbox?: boolean; brokers?: number; thread?: 'worker' | 'main'; metrics?: AppServicesOptions['metrics'] } = {}): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-contract-'));
   const services = await startAppServices({
     userDataDir: dir,
     cipher: userFileCipher,
     shell: 'web',
     version: 'test',
-    sandbox: { enabled: options.sandbox !== false, brokers: options.brokers ?? 3, ports: 0, host: '127.0.0.1' },
+    sandbox: { enabled: options.sandbox !== false, brokers: options.brokers ?? 3, ports: 0, host: '127.0.0.1', ...(options.thread ? { thread: options.thread } : {}) },
     ...(options.metrics ? { metrics: options.metrics } : {}),
     log: () => undefined,
   });
