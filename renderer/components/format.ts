@@ -57,3 +57,12 @@ export function formatClock(ms: number, withDate = false): string {
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   return withDate ? `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}` : time;
 }
+
+/** Kafka reports a member's client host as Java's InetAddress.toString(): "/10.0.0.1" or "name/10.0.0.1". */
+export function formatHost(host: string): string {
+  const slash = host.indexOf('/');
+  if (slash < 0) return host;
+  const name = host.slice(0, slash);
+  const addr = host.slice(slash + 1);
+  return name && addr && name !== addr ? `${name} (${addr})` : name || addr;
+}

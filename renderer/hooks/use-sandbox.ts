@@ -1,6 +1,6 @@
 // The embedded sandbox: status pushed by `sandbox.changed` events (polling as a fallback),
-// broker controls and fault injection. A control invalidates the sandbox cluster's prefix
-// too, since leaders and ISR change with it.
+// broker controls, isolation, leader moves and fault injection. A control invalidates the
+// sandbox cluster's prefix too, since leaders and ISR change with it.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { MethodInput } from '../../electron/contract/index.js';
@@ -41,4 +41,36 @@ export function useInjectFault() {
 export function useSetLatency() {
   const api = useApi();
   return useMutation({ mutationFn: (input: MethodInput<'sandbox.setLatency'>) => api.call('sandbox.setLatency', input) });
+}
+
+/** Refreshes what a replication change moves: broker counts, leaders and ISR of every topic. */
+function useRefreshSandbox() {
+  const qc = useQueryClient();
+  return () => Promise.all([qc.invalidateQueries({ queryKey: keys.sandbox() }), qc.invalidateQueries({ queryKey: keys.cluster(SANDBOX_ID) })]);
+}
+
+/** Cuts a broker off from replication as a follower (isolated: true) or heals it. */
+export function useIsolateBroker() {
+  const api = useApi();
+  const refresh = useRefreshSandbox();
+  return useMutation({
+    mutationFn: (input: MethodInput<'sandbox.isolateBroker'>) => api.call('sandbox.isolateBroker', input),
+    onSettled: refresh,
+  });
+}
+
+export function useMoveLeader() {
+  const api = useApi();
+  const refresh = useRefreshSandbox();
+  return useMutation({
+    mutationFn: (input: MethodInput<'sandbox.moveLeader'>) => api.call('sandbox.moveLeader', input),
+    onSettled: refresh,
+  });
+}
+
+/** Removes every armed fault, latency and isolation. */
+export function useClearFaults() {
+  const api = useApi();
+  const refresh = useRefreshSandbox();
+  return useMutation({ mutationFn: () => api.call('sandbox.clearFaults', {}), onSettled: refresh });
 }

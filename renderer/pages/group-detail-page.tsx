@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { LagChart } from '../charts/lag-chart.js';
 import { ErrorBox } from '../components/error-box.js';
-import { formatCount, formatDuration } from '../components/format.js';
+import { formatCount, formatDuration, formatHost } from '../components/format.js';
 import { Loading } from '../components/progress.js';
 import { Link, pathOf } from '../components/router.js';
 import { LAG_RANGES, useGroup, useLagHistory, type LagRangeId } from '../hooks/use-groups.js';
@@ -107,7 +107,7 @@ export function GroupDetailPage({ clusterId, groupId }: { clusterId: string; gro
                 {g.members.map((m) => (
                   <tr key={m.memberId}>
                     <td className="mono">{m.clientId}</td>
-                    <td className="mono">{m.host}</td>
+                    <td className="mono">{formatHost(m.host)}</td>
                     <td className="mono faint ellipsis" style={{ maxWidth: 260 }}>{m.memberId}</td>
                     <td>{m.assignments.map((a) => `${a.topic} [${a.partitions.join(', ')}]`).join('; ') || <span className="faint">none</span>}</td>
                   </tr>
@@ -126,5 +126,5 @@ export function GroupDetailPage({ clusterId, groupId }: { clusterId: string; gro
 function memberLabel(members: Array<{ memberId: string; clientId: string; host: string }>, id: string | null): string {
   if (!id) return '—';
   const m = members.find((x) => x.memberId === id);
-  return m ? `${m.clientId} (${m.host})` : id;
+  return m ? `${m.clientId} (${formatHost(m.host)})` : id;
 }

@@ -1,8 +1,9 @@
-// Fault injection: make a broker answer the next N requests of one API with an error code,
-// or add latency to a broker.
+// Fault injection: make a broker answer the next N requests of one API with an error code or
+// drop the response (the request is processed, the connection closes), add latency to a
+// broker, and clear every fault, latency and isolation at once.
 import { useState } from 'react';
 import { ErrorBox } from '../components/error-box.js';
-import { useInjectFault, useSetLatency } from '../hooks/use-sandbox.js';
+import { useClearFaults, useInjectFault, useSetLatency } from '../hooks/use-sandbox.js';
 
 const APIS = [
   { key: 0, name: 'Produce' },
@@ -29,11 +30,15 @@ const ERRORS = [
   { code: -1, name: 'UNKNOWN_SERVER_ERROR' },
 ];
 
-export function FaultPanel({ brokers }: { brokers: number[] }) {
+/** The Error select's value for "no error code: process the request, then drop the connection". */
+const DROP = 'drop';
+
+export function FaultPanel({ brokers, onCleared }: { brokers: number[]; onCleared?: () => void }) {
   const inject = useInjectFault();
   const latency = useSetLatency();
+  const clear = useClearFaults();
   const [apiKey, setApiKey] = useState(0);
-  const [errorCode, setErrorCode] = useState(6);
+  const [errorCode, setErrorCode] = useState<number | typeof DROP>(6);
   const [count, setCount] = useState(3);
   const [node, setNode] = useState<string>('');
   const [latNode, setLatNode] = useState(brokers[0] ?? 0);
@@ -56,12 +61,13 @@ export function FaultPanel({ brokers }: { brokers: number[] }) {
         </label>
         <label className="field">
           Error
-          <select value={errorCode} onChange={(e) => setErrorCode(Number(e.target.value))}>
+          <select value={errorCode} onChange={(e) => setErrorCode(e.target.value === DROP ? DROP : Number(e.target.value))}>
             {ERRORS.map((x) => (
               <option key={x.code} value={x.code}>
                 {x.name} ({x.code})
               </option>
             ))}
+            <option value={DROP}>Drop the response (close the connection)</option>
           </select>
         </label>
         <label className="field">
@@ -83,14 +89,14 @@ export function FaultPanel({ brokers }: { brokers: number[] }) {
       <div className="row" style={{ marginTop: 10 }}>
         <button
           disabled={inject.isPending}
-          onClick={() =>
-            inject.mutate(
-              { apiKey, errorCode, count, ...(node !== '' ? { nodeId: Number(node) } : {}) },
-              { onSuccess: () => setDone(`Next ${count} ${APIS.find((a) => a.key === apiKey)?.name} requests fail with ${ERRORS.find((e) => e.code === errorCode)?.name}`) },
-            )
-          }
+          onClick={() => {
+            const api = APIS.find((a) => a.key === apiKey)?.name;
+            const fault = errorCode === DROP ? { dropResponse: true } : { errorCode };
+            const what = errorCode === DROP ? 'are processed but get no response' : `fail with ${ERRORS.find((e) => e.code === errorCode)?.name}`;
+            inject.mutate({ apiKey, ...fault, count, ...(node !== '' ? { nodeId: Number(node) } : {}) }, { onSuccess: () => setDone(`Next ${count} ${api} requests ${what}`) });
+          }}
         >
-          Inject error
+          {errorCode === DROP ? 'Drop responses' : 'Inject error'}
         </button>
         {done && <span className="badge ok" role="status">{done}</span>}
       </div>
@@ -115,6 +121,26 @@ export function FaultPanel({ brokers }: { brokers: number[] }) {
         {latency.isSuccess && <span className="badge ok">applied</span>}
       </div>
       <ErrorBox title="Latency was not set" error={latency.error} />
+      <div className="row" style={{ marginTop: 16, paddingTop: 12, borderTop: '1px solid var(--border)' }}>
+        <button
+          className="danger"
+          disabled={clear.isPending}
+          onClick={() =>
+            clear.mutate(undefined, {
+              onSuccess: () => {
+                setDone(null);
+                latency.reset();
+                onCleared?.();
+              },
+            })
+          }
+        >
+          Clear all faults
+        </button>
+        <span className="help">Disarms every injected error and dropped response, removes latency and heals isolated brokers.</span>
+        {clear.isSuccess && <span className="badge ok" role="status">All faults cleared</span>}
+      </div>
+      <ErrorBox title="Faults were not cleared" error={clear.error} />
     </section>
   );
 }
