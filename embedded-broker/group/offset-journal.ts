@@ -1,13 +1,15 @@
-// Durable storage for committed offsets: a compacted snapshot plus an append-only journal in
-// <dataDir>/group-offsets/. Both files hold the same framed records
-//   [u32 payload length][u32 crc32c(payload)][payload: JSON]
-// so one reader serves both. A commit is answered only after its record is fsync'd; records
-// arriving while a write is in flight are batched into the next write (group commit), which
-// is what lets thousands of commits per second share one fsync. A torn or corrupt tail (a
-// crash mid-append) is cut off on load: those commits were never acknowledged.
-import fs from 'node:fs';
+// Durable storage for committed offsets: a RecordJournal (log/record-journal.ts) in
+// <dataDir>/group-offsets/ (journal.log + snapshot.log). Commits are the hot path, so records
+// are a compact binary payload rather than JSON:
+//   u8 kind, then per kind
+//   1 commit:      group str, topic str, partition i32, offset f64, leader epoch i32,
+//                  metadata str|null, commit time f64, expire time f64 (-1 = none)
+//   2 delete:      group str, topic str, partition i32
+//   3 drop group:  group str
+//   4 group info:  group str, protocol type str|null, generation i32, state time f64
+// Payloads starting with '{' are the earlier JSON records, still read so old data dirs load.
 import path from 'node:path';
-import { crc32c } from '@node-rs/crc32';
+import { RecordJournal, type RecordCodec, type RecordReader, type RecordWriter } from '../log/record-journal.js';
 
 export type JournalRecord =
   | { k: 'c'; g: string; t: string; p: number; o: number; e: number; m: string | null; ct: number; xt: number | null }
@@ -15,194 +17,84 @@ export type JournalRecord =
   | { k: 'x'; g: string }
   | { k: 'g'; g: string; pt: string | null; gen: number; ts: number };
 
-const HEADER = 8;
-/** Journal size at which the next idle moment rewrites the snapshot and empties the journal. */
-const COMPACT_AT_BYTES = 32 * 1024 * 1024;
+const COMMIT = 1;
+const DELETE = 2;
+const DROP_GROUP = 3;
+const GROUP_INFO = 4;
+const JSON_OPEN_BRACE = 0x7b;
 
-/** Frames records into one buffer (one allocation per batch: commits are the hot path). */
-export function frameRecords(records: readonly JournalRecord[]): Buffer {
-  const payloads = records.map((r) => JSON.stringify(r));
-  const lengths = payloads.map((p) => Buffer.byteLength(p, 'utf8'));
-  const out = Buffer.allocUnsafe(lengths.reduce((sum, n) => sum + HEADER + n, 0));
-  let pos = 0;
-  payloads.forEach((payload, i) => {
-    const len = lengths[i]!;
-    out.writeUInt32BE(len, pos);
-    out.write(payload, pos + HEADER, len, 'utf8');
-    out.writeUInt32BE(crc32c(out.subarray(pos + HEADER, pos + HEADER + len)) >>> 0, pos + 4);
-    pos += HEADER + len;
-  });
-  return out;
-}
-
-/** Reads framed records until the end or the first damaged one; returns them and the good length. */
-export function readRecords(buf: Buffer): { records: JournalRecord[]; goodBytes: number } {
-  const records: JournalRecord[] = [];
-  let pos = 0;
-  while (pos + HEADER <= buf.length) {
-    const len = buf.readUInt32BE(pos);
-    if (pos + HEADER + len > buf.length) break;
-    const payload = buf.subarray(pos + HEADER, pos + HEADER + len);
-    if ((crc32c(payload) >>> 0) !== buf.readUInt32BE(pos + 4)) break;
-    try {
-      records.push(JSON.parse(payload.toString('utf8')) as JournalRecord);
-    } catch {
-      break;
+export const offsetRecordCodec: RecordCodec<JournalRecord> = {
+  encode(r: JournalRecord, w: RecordWriter): void {
+    switch (r.k) {
+      case 'c':
+        w.u8(COMMIT);
+        w.str(r.g);
+        w.str(r.t);
+        w.i32(r.p);
+        w.f64(r.o);
+        w.i32(r.e);
+        w.str(r.m);
+        w.f64(r.ct);
+        w.f64(r.xt ?? -1);
+        break;
+      case 'd':
+        w.u8(DELETE);
+        w.str(r.g);
+        w.str(r.t);
+        w.i32(r.p);
+        break;
+      case 'x':
+        w.u8(DROP_GROUP);
+        w.str(r.g);
+        break;
+      case 'g':
+        w.u8(GROUP_INFO);
+        w.str(r.g);
+        w.str(r.pt);
+        w.i32(r.gen);
+        w.f64(r.ts);
+        break;
     }
-    pos += HEADER + len;
-  }
-  return { records, goodBytes: pos };
-}
-
-interface Waiter {
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
-export class OffsetJournal {
-  readonly dir: string;
-  private readonly journalPath: string;
-  private readonly snapshotPath: string;
-  private fd: number | null = null;
-  private journalBytes = 0;
-  private pending: Buffer[] = [];
-  private waiters: Waiter[] = [];
-  private writing = false;
-  private closed = false;
-
-  constructor(
-    dataDir: string,
-    /** Produces the full current state as records, for compaction. */
-    private readonly snapshotState: () => JournalRecord[],
-    private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void,
-  ) {
-    this.dir = path.join(dataDir, 'group-offsets');
-    this.journalPath = path.join(this.dir, 'journal.log');
-    this.snapshotPath = path.join(this.dir, 'snapshot.log');
-  }
-
-  /** Reads snapshot then journal (cutting a torn tail off the journal); opens the journal for appends. */
-  load(): JournalRecord[] {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const out: JournalRecord[] = [];
-    if (fs.existsSync(this.snapshotPath)) {
-      const buf = fs.readFileSync(this.snapshotPath);
-      const { records, goodBytes } = readRecords(buf);
-      // The snapshot is replaced by rename, so damage here means the disk lied; keep what reads.
-      if (goodBytes !== buf.length) this.log('error', `group offsets snapshot damaged after ${goodBytes} of ${buf.length} bytes`);
-      out.push(...records);
-    }
-    if (fs.existsSync(this.journalPath)) {
-      const buf = fs.readFileSync(this.journalPath);
-      const { records, goodBytes } = readRecords(buf);
-      if (goodBytes !== buf.length) {
-        this.log('warn', `group offsets journal: discarding a torn tail of ${buf.length - goodBytes} bytes`);
-        fs.truncateSync(this.journalPath, goodBytes);
+  },
+  decode(p: RecordReader): JournalRecord {
+    if (p.payload[0] === JSON_OPEN_BRACE) return JSON.parse(p.payload.toString('utf8')) as JournalRecord;
+    const kind = p.u8();
+    switch (kind) {
+      case COMMIT: {
+        const g = p.text();
+        const t = p.text();
+        const part = p.i32();
+        const o = p.f64();
+        const e = p.i32();
+        const m = p.str();
+        const ct = p.f64();
+        const xt = p.f64();
+        return { k: 'c', g, t, p: part, o, e, m, ct, xt: xt < 0 ? null : xt };
       }
-      out.push(...records);
-      this.journalBytes = goodBytes;
+      case DELETE:
+        return { k: 'd', g: p.text(), t: p.text(), p: p.i32() };
+      case DROP_GROUP:
+        return { k: 'x', g: p.text() };
+      case GROUP_INFO:
+        return { k: 'g', g: p.text(), pt: p.str(), gen: p.i32(), ts: p.f64() };
+      default:
+        throw new RangeError(`unknown offset journal record kind ${kind}`);
     }
-    this.fd = fs.openSync(this.journalPath, 'a');
-    return out;
-  }
+  },
+};
 
-  /** Appends records; resolves once they are on disk. */
-  append(records: JournalRecord[]): Promise<void> {
-    if (this.closed || this.fd === null) return Promise.reject(new Error('group offsets journal is closed'));
-    this.pending.push(frameRecords(records));
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    if (this.writing || this.pending.length === 0 || this.fd === null) return;
-    if (this.journalBytes >= COMPACT_AT_BYTES) this.compact();
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    const waiters = this.waiters;
-    this.pending = [];
-    this.waiters = [];
-    this.writing = true;
-    const fd = this.fd;
-    const finish = (err: Error | null) => {
-      this.writing = false;
-      if (err) {
-        this.log('error', `group offsets journal write failed: ${err.message}`);
-        for (const w of waiters) w.reject(err);
-      } else {
-        this.journalBytes += data.length;
-        for (const w of waiters) w.resolve();
-      }
-      if (this.closed) this.closeFd();
-      else this.flush();
-    };
-    writeAll(fd, data, 0, (err) => {
-      if (err) return finish(err);
-      fs.fdatasync(fd, (syncErr) => finish(syncErr));
-    });
-  }
-
-  /**
-   * Rewrites the snapshot from memory and empties the journal. Runs only between writes.
-   * Records still pending are written after it and replay idempotently on top of it.
-   */
-  compact(): void {
-    if (this.fd === null || this.writing) return;
-    const tmp = `${this.snapshotPath}.tmp`;
-    const body = frameRecords(this.snapshotState());
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeSync(fd, body);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.snapshotPath);
-    fsyncDir(this.dir);
-    fs.ftruncateSync(this.fd, 0);
-    fs.fsyncSync(this.fd);
-    this.journalBytes = 0;
-  }
-
-  /** Stops accepting records; an in-flight write finishes (and is answered) before the file closes. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const w of this.waiters) w.reject(new Error('group offsets journal closed'));
-    this.waiters = [];
-    this.pending = [];
-    if (!this.writing) this.closeFd();
-  }
-
-  private closeFd(): void {
-    if (this.fd === null) return;
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      // already closed: nothing left to release
-    }
-    this.fd = null;
-  }
-}
-
-function writeAll(fd: number, data: Buffer, offset: number, done: (err: Error | null) => void): void {
-  fs.write(fd, data, offset, data.length - offset, null, (err, written) => {
-    if (err) return done(err);
-    if (offset + written < data.length) return writeAll(fd, data, offset + written, done);
-    done(null);
+export function openOffsetJournal(
+  dataDir: string,
+  snapshotState: () => Iterable<JournalRecord>,
+  log: (level: 'info' | 'warn' | 'error', message: string) => void,
+): RecordJournal<JournalRecord> {
+  return new RecordJournal<JournalRecord>({
+    dir: path.join(dataDir, 'group-offsets'),
+    journalFile: 'journal.log',
+    snapshotFile: 'snapshot.log',
+    label: 'group offsets',
+    codec: offsetRecordCodec,
+    snapshotState,
+    log,
   });
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic.
-  }
 }

@@ -1,7 +1,8 @@
 // Committed offsets of every group, in memory and in the durable journal. Memory changes
 // synchronously when a commit is accepted (so a change never awaits halfway); the caller
 // answers the client only after the returned promise says the record is on disk.
-import { OffsetJournal, type JournalRecord } from './offset-journal.js';
+import type { RecordJournal } from '../log/record-journal.js';
+import { openOffsetJournal, type JournalRecord } from './offset-journal.js';
 
 export interface CommittedOffset {
   offset: number;
@@ -30,10 +31,10 @@ type TopicOffsets = Map<number, CommittedOffset>;
 export class OffsetStore {
   private readonly offsets = new Map<string, Map<string, TopicOffsets>>();
   readonly storedGroups = new Map<string, StoredGroupInfo>();
-  private readonly journal: OffsetJournal;
+  private readonly journal: RecordJournal<JournalRecord>;
 
   constructor(dataDir: string, log: (level: 'info' | 'warn' | 'error', message: string) => void) {
-    this.journal = new OffsetJournal(dataDir, () => this.stateRecords(), log);
+    this.journal = openOffsetJournal(dataDir, () => this.stateRecords(), log);
     for (const r of this.journal.load()) this.apply(r);
     // Start each run from a fresh snapshot so the journal only ever holds this run's changes.
     this.journal.compact();
@@ -121,16 +122,14 @@ export class OffsetStore {
     }
   }
 
-  private stateRecords(): JournalRecord[] {
-    const out: JournalRecord[] = [];
-    for (const [g, info] of this.storedGroups) out.push({ k: 'g', g, pt: info.protocolType, gen: info.generationId, ts: info.stateTimestamp });
+  private *stateRecords(): Generator<JournalRecord> {
+    for (const [g, info] of this.storedGroups) yield { k: 'g', g, pt: info.protocolType, gen: info.generationId, ts: info.stateTimestamp };
     for (const [g, topics] of this.offsets) {
       for (const [t, parts] of topics) {
         for (const [p, v] of parts) {
-          out.push({ k: 'c', g, t, p, o: v.offset, e: v.leaderEpoch, m: v.metadata, ct: v.commitTimestamp, xt: v.expireTimestamp });
+          yield { k: 'c', g, t, p, o: v.offset, e: v.leaderEpoch, m: v.metadata, ct: v.commitTimestamp, xt: v.expireTimestamp };
         }
       }
     }
-    return out;
   }
 }

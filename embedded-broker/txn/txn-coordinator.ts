@@ -40,7 +40,7 @@ export class TransactionCoordinator {
 
   constructor(readonly cluster: Cluster) {
     this.ids = new ProducerIdAllocator(cluster.options.dataDir);
-    this.journal = new TxnJournal(cluster.options.dataDir);
+    this.journal = new TxnJournal(cluster.options.dataDir, (level, message) => cluster.log(level, message));
     this.txns = this.journal.load();
     for (const meta of this.txns.values()) this.byPid.set(meta.producerId, meta.transactionalId);
   }
