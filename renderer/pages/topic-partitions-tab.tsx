@@ -22,7 +22,7 @@ export function TopicPartitionsTab({ clusterId, detail }: { clusterId: string; d
         {rate.length < 1 ? (
           <div className="empty" style={{ height: 160 }}>Measuring — the chart fills as new samples arrive.</div>
         ) : (
-          <TimeSeriesChart points={rate} label="Messages in" unit="msg/s" from={Math.min(rate[0]!.t, now - 5 * 60_000)} to={now} height={160} />
+          <TimeSeriesChart points={rate} label="Messages in" unit="msg/s" from={Math.min(rate[0]!.t, now - 5 * 60_000)} to={now} height={160} integers={false} />
         )}
         <div className="help">
           Last 15 minutes, from log-end-offset changes
