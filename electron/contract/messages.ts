@@ -84,7 +84,8 @@ export const browseOutput = z.object({
     scanned: z.number().int(),
     matched: z.number().int(),
     elapsedMs: z.number(),
-    stoppedBy: z.enum(['results', 'scan', 'time', 'end']),
+    /** 'cancelled': messages.cancelBrowse stopped the scan; the page holds what was found so far. */
+    stoppedBy: z.enum(['results', 'scan', 'time', 'end', 'cancelled']),
   }),
 });
 export type BrowseOutput = z.infer<typeof browseOutput>;
@@ -124,6 +125,15 @@ export const exportOutput = z.object({
 
 export const messageMethods = {
   'messages.browse': { input: browseInput, output: browseOutput },
+  /**
+   * Stops this caller's browse that carries `progressToken` at its next check (between fetches,
+   * and every few ms of filtering); it then answers with what it found. `cancelled` is false
+   * when no such browse is running (already finished, or another caller's).
+   */
+  'messages.cancelBrowse': {
+    input: z.object({ progressToken: z.string().min(1).max(200) }),
+    output: z.object({ ok: z.literal(true), cancelled: z.boolean() }),
+  },
   'messages.produce': { input: produceInput, output: produceOutput },
   /** Starts pushing `messages.tail` events for new messages to this caller. */
   'messages.tailStart': { input: tailStartInput, output: z.object({ subscriptionId: z.string() }) },

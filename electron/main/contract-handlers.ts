@@ -35,6 +35,9 @@ export type MetricsHandlers = Pick<Handlers, 'groups.lagHistory' | 'topics.throu
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { registry } = deps;
   const tails = new Map<string, { stop(): void; callerId: string }>();
+  // Browses in flight by caller and progress token, so messages.cancelBrowse can stop them.
+  const browses = new Map<string, AbortController>();
+  const browseKey = (callerId: string, token: string) => `${callerId}\u0000${token}`;
   const adapter = (clusterId: string) => {
     registry.get(clusterId); // CLUSTER_NOT_FOUND / SANDBOX_UNAVAILABLE before any connection attempt
     return registry.adapter(clusterId);
@@ -78,12 +81,27 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'groups.delete': async ({ clusterId, groupId }) => (await deleteGroup(adapter(clusterId), groupId), ok),
     'groups.resetOffsets': async (input) => resetOffsets(adapter(input.clusterId), input),
 
-    'messages.browse': async (input, ctx) =>
-      browseMessages(adapter(input.clusterId), input, {
-        ...(input.progressToken !== undefined
-          ? { progress: (p) => ctx.emit('messages.browseProgress', checkEvent('messages.browseProgress', { progressToken: input.progressToken!, ...p })) }
-          : {}),
-      }),
+    'messages.browse': async (input, ctx) => {
+      const token = input.progressToken;
+      if (token === undefined) return browseMessages(adapter(input.clusterId), input);
+      const key = browseKey(ctx.callerId, token);
+      const abort = new AbortController();
+      browses.get(key)?.abort(); // a token reused while its browse still runs: the newer one wins
+      browses.set(key, abort);
+      try {
+        return await browseMessages(adapter(input.clusterId), input, {
+          signal: abort.signal,
+          progress: (p) => ctx.emit('messages.browseProgress', checkEvent('messages.browseProgress', { progressToken: token, ...p })),
+        });
+      } finally {
+        if (browses.get(key) === abort) browses.delete(key);
+      }
+    },
+    'messages.cancelBrowse': async ({ progressToken }, ctx) => {
+      const abort = browses.get(browseKey(ctx.callerId, progressToken));
+      abort?.abort();
+      return { ok: true as const, cancelled: !!abort };
+    },
     'messages.produce': async (input) => produceMessage(adapter(input.clusterId), input),
     'messages.tailStart': async (input, ctx: CallContext) => {
       const { subscriptionId, tail } = await startTail(adapter(input.clusterId), input, (payload) => {

@@ -52,7 +52,14 @@ interface Scan {
 
 export interface BrowseContext {
   progress?: (p: { scanned: number; matched: number; elapsedMs: number }) => void;
+  /** Aborted by messages.cancelBrowse: the scan stops at its next check and returns what it has. */
+  signal?: AbortSignal;
 }
+
+/** Longest stretch of synchronous filtering before the scan yields, so a cancel (or any other call) gets in. */
+const YIELD_AFTER_MS = 25;
+
+const SCAN_FETCH_BYTES = Number(process.env.KEEL_SCAN_FETCH_BYTES ?? 4 * 1024 * 1024);
 
 const byTimeAsc = (a: Match, b: Match) => a.timestamp - b.timestamp || a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0);
 
@@ -103,7 +110,8 @@ export async function browseMessages(
   let stoppedBy: BrowseOutput['stats']['stoppedBy'] = 'end';
   let lastProgress = 0;
   const stopNow = () => {
-    if (scanned >= input.limits.scan) stoppedBy = 'scan';
+    if (ctx.signal?.aborted) stoppedBy = 'cancelled';
+    else if (scanned >= input.limits.scan) stoppedBy = 'scan';
     else if (Date.now() >= deadline) stoppedBy = 'time';
     else return false;
     return true;
@@ -112,6 +120,13 @@ export async function browseMessages(
     if (!ctx.progress || (!force && Date.now() - lastProgress < 200)) return;
     lastProgress = Date.now();
     ctx.progress({ scanned, matched, elapsedMs: Date.now() - started });
+  };
+  let lastYield = Date.now();
+  const breathe = async () => {
+    if (Date.now() - lastYield < YIELD_AFTER_MS) return;
+    await new Promise((r) => setImmediate(r));
+    lastYield = Date.now();
+    report();
   };
   const consider = (scan: Scan, rec: RawRecord): boolean => {
     scanned++;
@@ -123,7 +138,8 @@ export async function browseMessages(
 
   const forward = async (scan: Scan) => {
     while (scan.pos < scan.high && scan.matches.length < resultLimit && !stopNow()) {
-      const read = (await fetchPartitions(adapter, input.topic, [{ partition: scan.partition, offset: scan.pos.toString() }])).get(scan.partition)!;
+      // Bigger reads for long scans: fewer round trips while the broker's thread prepares the next.
+      const read = (await fetchPartitions(adapter, input.topic, [{ partition: scan.partition, offset: scan.pos.toString() }], { maxBytesPerPartition: SCAN_FETCH_BYTES })).get(scan.partition)!;
       if (read.nextOffset === null) break; // nothing more below the high watermark right now
       for (const rec of read.records) {
         const off = BigInt(rec.offset);
@@ -131,6 +147,7 @@ export async function browseMessages(
         consider(scan, rec);
         scan.pos = off + 1n;
         if (scan.matches.length >= resultLimit || stopNow()) break;
+        await breathe();
       }
       if (scan.matches.length < resultLimit && !stopNow()) scan.pos = BigInt(read.nextOffset) > scan.pos ? BigInt(read.nextOffset) : scan.pos;
       report();
@@ -157,6 +174,7 @@ export async function browseMessages(
           pos = BigInt(rec.offset);
           break;
         }
+        await breathe();
       }
       scan.pos = pos;
       // A filter that matches rarely needs bigger steps back to finish in time.

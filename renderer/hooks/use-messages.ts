@@ -3,7 +3,7 @@
 // the API rather than cached queries; mutations invalidate the topic's prefix.
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BrowseOutput, MessageView, MethodInput } from '../../electron/contract/index.js';
+import type { BrowseOutput, KeelApi, MessageView, MethodInput } from '../../electron/contract/index.js';
 import { useApi } from '../api/api-context.js';
 import { toUiError, type UiError } from '../api/errors.js';
 import { keys } from '../api/query-keys.js';
@@ -19,18 +19,33 @@ export interface BrowseState {
 }
 
 let tokenSeq = 0;
+const newToken = (kind: string) => `${kind}-${Date.now()}-${++tokenSeq}`;
+
+/** Asks the host to stop a scan; hosts without messages.cancelBrowse just let it run out its budget. */
+function cancelOnServer(api: KeelApi, progressToken: string | null): void {
+  if (progressToken) void api.call('messages.cancelBrowse', { progressToken }).catch(() => undefined);
+}
 
 export function useMessageBrowser(clusterId: string, topic: string) {
   const api = useApi();
   const [state, setState] = useState<BrowseState>({ status: 'idle', page: null, progress: null, error: null, request: null });
   const generation = useRef(0);
+  const inFlight = useRef<string | null>(null);
 
-  useEffect(() => () => void generation.current++, []);
+  useEffect(
+    () => () => {
+      generation.current++;
+      cancelOnServer(api, inFlight.current);
+    },
+    [api],
+  );
 
   const run = useCallback(
     async (request: BrowseRequest) => {
       const gen = ++generation.current;
-      const progressToken = `browse-${Date.now()}-${++tokenSeq}`;
+      cancelOnServer(api, inFlight.current);
+      const progressToken = newToken('browse');
+      inFlight.current = progressToken;
       setState((s) => ({ ...s, status: 'loading', progress: null, error: null, request }));
       const off = api.on('messages.browseProgress', (p) => {
         if (p.progressToken === progressToken && gen === generation.current) setState((s) => ({ ...s, progress: p }));
@@ -42,16 +57,19 @@ export function useMessageBrowser(clusterId: string, topic: string) {
         if (gen === generation.current) setState((s) => ({ ...s, status: 'error', error: toUiError(err), progress: null }));
       } finally {
         off();
+        if (inFlight.current === progressToken) inFlight.current = null;
       }
     },
     [api, clusterId, topic],
   );
 
-  /** Stops waiting for the scan in flight; the page on screen stays. The backend stops at its time budget. */
+  /** Stops the scan in flight, here and on the host; the page on screen stays. */
   const cancel = useCallback(() => {
     generation.current++;
+    cancelOnServer(api, inFlight.current);
+    inFlight.current = null;
     setState((s) => ({ ...s, status: s.page ? 'cancelled' : 'idle', progress: null }));
-  }, []);
+  }, [api]);
 
   const page = state.page;
   const newerCursor = page ? (page.direction === 'forward' ? page.nextCursor : page.prevCursor) : null;
@@ -201,6 +219,7 @@ export function useMessageExport(clusterId: string, topic: string) {
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const cancelled = useRef(false);
+  const scanning = useRef<string | null>(null);
 
   const exportMessages = useCallback(
     async (selection: Array<{ partition: number; offset: string }>, format: 'jsonl' | 'csv') => {
@@ -241,13 +260,18 @@ export function useMessageExport(clusterId: string, topic: string) {
       try {
         for (;;) {
           if (cancelled.current) return null;
+          const progressToken = newToken('export');
+          scanning.current = progressToken;
           const page: BrowseOutput = await api.call('messages.browse', {
             ...request,
             clusterId,
             topic,
             cursor,
             limits: { results: Math.min(1000, max - out.length), scan: 1_000_000, timeBudgetMs: 10_000 },
+            progressToken,
           });
+          scanning.current = null;
+          if (cancelled.current) return null;
           for (const m of page.messages) out.push({ partition: m.partition, offset: m.offset });
           setProgress({ phase: 'collecting', done: out.length, total: max });
           if (out.length >= max || page.messages.length === 0 || !page.nextCursor || page.stats.stoppedBy === 'end') break;
@@ -262,5 +286,11 @@ export function useMessageExport(clusterId: string, topic: string) {
     [api, clusterId, topic],
   );
 
-  return { collect, exportMessages, progress, error, cancel: () => void (cancelled.current = true), reset: () => (setProgress(null), setError(null)) };
+  const cancel = useCallback(() => {
+    cancelled.current = true;
+    cancelOnServer(api, scanning.current);
+    scanning.current = null;
+  }, [api]);
+
+  return { collect, exportMessages, progress, error, cancel, reset: () => (setProgress(null), setError(null)) };
 }

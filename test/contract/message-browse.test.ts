@@ -101,3 +101,42 @@ describe('message browse on a big topic', () => {
     await expect(h.api.call('messages.browse', { clusterId: sb, topic: TOPIC, cursor: 'garbage' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
+
+describe('cancelling a browse on the server', () => {
+  // About 2 ms of filtering per message, matching nothing: a full scan of one partition would take ~3 s.
+  const SLOW = 'const t = Date.now(); while (Date.now() - t < 2) {} return false';
+
+  it('stops the scan at its next check and answers with what it has', async () => {
+    let firstProgress!: () => void;
+    const progressed = new Promise<void>((r) => (firstProgress = r));
+    const off = h.api.on('messages.browseProgress', (e) => e.progressToken === 'slow-scan' && firstProgress());
+    const started = Date.now();
+    const browse = h.api.call('messages.browse', {
+      clusterId: sb, topic: TOPIC, partitions: [0], start: { from: 'beginning' },
+      filter: { js: SLOW }, limits: { scan: 1_000_000, timeBudgetMs: 60_000 }, progressToken: 'slow-scan',
+    });
+    await progressed;
+    off();
+    const cancelledAt = Date.now();
+    await expect(h.api.call('messages.cancelBrowse', { progressToken: 'slow-scan' })).resolves.toEqual({ ok: true, cancelled: true });
+    const r = await browse;
+    expect(r.stats.stoppedBy).toBe('cancelled');
+    expect(r.stats.scanned).toBeLessThan(PER_PARTITION);
+    expect(Date.now() - cancelledAt).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    // Nothing left to cancel once it has answered.
+    await expect(h.api.call('messages.cancelBrowse', { progressToken: 'slow-scan' })).resolves.toEqual({ ok: true, cancelled: false });
+  });
+
+  it('lets a caller cancel only its own browses', async () => {
+    const other = await h.connect();
+    const browse = h.api.call('messages.browse', {
+      clusterId: sb, topic: TOPIC, partitions: [1], start: { from: 'beginning' },
+      filter: { js: SLOW }, limits: { scan: 200, timeBudgetMs: 60_000 }, progressToken: 'mine',
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(other.call('messages.cancelBrowse', { progressToken: 'mine' })).resolves.toEqual({ ok: true, cancelled: false });
+    const r = await browse;
+    expect(r.stats.stoppedBy).toBe('scan');
+  });
+});

@@ -103,6 +103,7 @@ export function createFakeApi(options: { topics?: number } = {}): FakeApi {
       direction: 'forward',
       stats: { scanned: state.messages.length, matched: state.messages.length, elapsedMs: 4, stoppedBy: 'end' },
     }),
+    'messages.cancelBrowse': () => ({ ok: true, cancelled: true }),
     'groups.list': () => [
       { groupId: 'billing', state: 'Stable', protocolType: 'consumer', protocol: 'range', members: 1, totalLag: state.group.totalLag, topics: ['orders'] },
       { groupId: 'audit', state: 'Empty', protocolType: 'consumer', protocol: '', members: 0, totalLag: 0, topics: ['orders'] },

@@ -71,6 +71,8 @@ describe('MessagesTab', () => {
     expect(screen.getByRole('progressbar', { name: 'Scanning messages' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel search' }));
     await waitFor(() => expect(screen.queryByRole('progressbar', { name: 'Scanning messages' })).toBeNull());
+    // The host is told to stop scanning too, for exactly that browse.
+    expect(api.callsOf('messages.cancelBrowse')).toEqual([{ progressToken: token }]);
     // A late answer to the cancelled scan is ignored.
     act(() => release({ messages: [], nextCursor: null, prevCursor: null, direction: 'forward', stats: { scanned: 0, matched: 0, elapsedMs: 1, stoppedBy: 'end' } }));
     expect(screen.getByText('k1')).toBeTruthy();
