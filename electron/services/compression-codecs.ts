@@ -2,12 +2,21 @@
 // write batches compressed by any Kafka client. kafkajs ships only gzip.
 import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
-import { initZstdWasmOnce } from '../../embedded-broker/protocol/zstd-wasm-init.js';
 
 // kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports.
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 
 const require = createRequire(import.meta.url);
+
+// @bokuweb/zstd-wasm breaks if init() runs twice in one process, and an in-process sandbox
+// initialises it too: both sides share one init through this process-wide symbol (the same key
+// the broker uses), without the console importing embedded-broker/.
+const ZSTD_INIT_KEY = Symbol.for('keel.zstd-wasm.init');
+function initZstdWasmOnce(pkg: { init(): Promise<void> }): Promise<void> {
+  const holder = globalThis as unknown as Record<symbol, Promise<void> | undefined>;
+  holder[ZSTD_INIT_KEY] ??= pkg.init();
+  return holder[ZSTD_INIT_KEY]!;
+}
 let registered: Promise<void> | null = null;
 
 interface Codec {

@@ -81,14 +81,48 @@ export function compileJsPredicate(source: string, timeoutMs: number): MessagePr
   };
 }
 
+/**
+ * A case-insensitive substring test over raw bytes. For an ASCII needle it searches the bytes
+ * in place (memchr-speed indexOf for the first letter in either case, then a byte compare), so
+ * scanning a million messages allocates no strings; other needles decode and lower-case.
+ */
+export function bytesContainsIgnoreCase(needle: string): (buf: Buffer | null | undefined) => boolean {
+  const lower = needle.toLowerCase();
+  // eslint-disable-next-line no-control-regex
+  if (!/^[\x00-\x7f]*$/.test(needle) || lower.length === 0) {
+    return (buf) => buf !== null && buf !== undefined && buf.toString('utf8').toLowerCase().includes(lower);
+  }
+  const lo = Buffer.from(lower, 'latin1');
+  const up = Buffer.from(needle.toUpperCase(), 'latin1');
+  const n = lo.length;
+  const firstLo = lo[0]!;
+  const firstUp = up[0]!;
+  const restMatches = (buf: Buffer, at: number) => {
+    for (let i = 1; i < n; i++) {
+      const c = buf[at + i]!;
+      if (c !== lo[i] && c !== up[i]) return false;
+    }
+    return true;
+  };
+  const scanFor = (buf: Buffer, first: number) => {
+    for (let at = buf.indexOf(first); at !== -1 && at + n <= buf.length; at = buf.indexOf(first, at + 1)) {
+      if (restMatches(buf, at)) return true;
+    }
+    return false;
+  };
+  return (buf) => {
+    if (buf === null || buf === undefined || buf.length < n) return false;
+    return scanFor(buf, firstLo) || (firstUp !== firstLo && scanFor(buf, firstUp));
+  };
+}
+
 export function compileFilter(filter: FilterInput | undefined): MessagePredicate | null {
   if (!filter || (!filter.text && !filter.js)) return null;
-  const needle = filter.text ? filter.text.toLowerCase() : null;
+  const contains = filter.text ? bytesContainsIgnoreCase(filter.text) : null;
   const js = filter.js ? compileJsPredicate(filter.js, filter.jsTimeoutMs) : null;
   return (partition, record) => {
-    if (needle !== null) {
-      const hay = [asString(record.key), asString(record.value), ...headerEntries(record.headers).map((h) => asString(h.value))];
-      if (!hay.some((s) => s !== null && s.toLowerCase().includes(needle))) return false;
+    if (contains !== null) {
+      if (!contains(record.value) && !contains(record.key) && !headerEntries(record.headers).some((h) => contains(h.value))) return false;
     }
     return js ? js(partition, record) : true;
   };

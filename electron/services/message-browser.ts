@@ -59,7 +59,7 @@ export interface BrowseContext {
 /** Longest stretch of synchronous filtering before the scan yields, so a cancel (or any other call) gets in. */
 const YIELD_AFTER_MS = 25;
 
-const SCAN_FETCH_BYTES = Number(process.env.KEEL_SCAN_FETCH_BYTES ?? 4 * 1024 * 1024);
+const SCAN_FETCH_BYTES = 1024 * 1024;
 
 const byTimeAsc = (a: Match, b: Match) => a.timestamp - b.timestamp || a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0);
 

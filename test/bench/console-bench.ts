@@ -1,131 +1,279 @@
-// `npm run bench:console`: the lag sampler's own cost at 1,000 groups x 10 partitions sampled
-// every 5 s — CPU per tick (as a share of one core) and bytes written per day, before
-// downsampling (raw tier) and after (minute + hour tiers), plus the time to serve one group's
-// last hour. Snapshots are synthetic (what takeSnapshot would return) so the number is the
-// sampler + store, not the Kafka round trips, which the cluster's own latency dominates.
-//   --groups 1000 --partitions 10 --interval-ms 5000 --minutes 10
+// `npm run bench:console`: the console backend end to end, through the web transport the
+// renderer uses, against the sandbox hosted on its worker thread.
+//   start   web mode process start → first contract answer with the sandbox up   (≤ 1.5 s)
+//   topics  topics.list on 10,000 topics × 10 partitions                           (≤ 2 s)
+//   lag     groups.list with lag for 1,000 groups                                   (≤ 3 s)
+//   scan    filtered browse of 1,000,000 1 KiB JSON messages  (≥ 200,000 msg/s), beside
+//           kcat's plain consume rate of the same topic in the same run
+// `--only start,topics` picks sections; `--scale 0.1` shrinks every data set (quick runs).
+// Prints a table and one JSON line.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { lagHistoryInput } from '../../electron/contract/index.js';
-import type { ClusterSnapshot } from '../../electron/services/lag-history/cluster-snapshot.js';
-import { HistoryStore } from '../../electron/services/lag-history/history-store.js';
-import { lagHistory } from '../../electron/services/lag-history/history-queries.js';
-import { LagSampler } from '../../electron/services/lag-history/lag-sampler.js';
+import readline from 'node:readline';
+import kafkajs from 'kafkajs';
+import WebSocket from 'ws';
+import { createWebTransport, type WebSocketCtor, type WebTransport } from '../../electron/contract/web-transport.js';
+import { startAppServices, type AppServices } from '../../electron/main/app-services.js';
+import { startWebServer, type WebServer } from '../../electron/main/web-server.js';
+import { userFileCipher } from '../../electron/services/settings-store.js';
 
-const { values } = parseArgs({
-  options: {
-    groups: { type: 'string', default: '1000' },
-    partitions: { type: 'string', default: '10' },
-    'interval-ms': { type: 'string', default: '5000' },
-    minutes: { type: 'string', default: '10' },
-  },
-});
-const GROUPS = Number(values.groups);
-const PARTS = Number(values.partitions);
-const INTERVAL = Number(values['interval-ms']);
-const TICKS = Math.round((Number(values.minutes) * 60_000) / INTERVAL);
-const DAY_TICKS = 86_400_000 / INTERVAL;
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const ONLY = new Set((arg('only') ?? 'start,topics,lag,scan').split(','));
+const SCALE = Number(arg('scale') ?? 1);
+const TOPICS = Math.round(10_000 * SCALE);
+const GROUPS = Math.round(1_000 * SCALE);
+const SCAN_MESSAGES = Math.round(1_000_000 * SCALE);
 
-/** Deterministic PRNG so runs compare. */
-function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+interface Row {
+  section: string;
+  metric: string;
+  value: number;
+  unit: string;
+  target?: string;
+  pass?: boolean;
+}
+const rows: Row[] = [];
+const record = (row: Row) => {
+  rows.push(row);
+  process.stdout.write(`  ${row.section.padEnd(7)} ${row.metric.padEnd(52)} ${String(row.value).padStart(10)} ${row.unit.padEnd(6)} ${row.target ? `${row.target} ${row.pass ? 'ok' : 'MISSED'}` : ''}\n`);
+};
+const ms = (t0: number) => Math.round(performance.now() - t0);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface App {
+  dir: string;
+  services: AppServices;
+  server: WebServer;
+  api: WebTransport;
+  bootstrap: string[];
+  close(): Promise<void>;
 }
 
-interface Scenario {
-  name: string;
-  /** Share of groups whose producers and consumers move at all. */
-  active: number;
-}
-
-async function run(s: Scenario) {
+async function startApp(): Promise<App> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-console-bench-'));
-  const store = new HistoryStore(dir, 10 * 1024 ** 3);
-  const sampler = new LagSampler({ clusterIds: () => [], adapter: () => { throw new Error('synthetic'); } }, store, INTERVAL).sampler('bench');
-  const rand = rng(42);
-  const t0 = Math.floor(Date.UTC(2030, 0, 1) / 3_600_000) * 3_600_000;
-  // Per topic-partition: producer rate (msgs/s), consumer speed relative to it, offsets.
-  const state = Array.from({ length: GROUPS }, (_, g) => {
-    const active = g < GROUPS * s.active;
-    return Array.from({ length: PARTS }, () => ({
-      rate: active ? 5 + rand() * 200 : 0,
-      speed: 0.8 + rand() * 0.4,
-      end: Math.floor(rand() * 1e9),
-      committed: 0,
-    })).map((p) => ({ ...p, committed: p.end - Math.floor(rand() * 1000) }));
+  const services = await startAppServices({
+    userDataDir: dir,
+    cipher: userFileCipher,
+    shell: 'web',
+    version: 'bench',
+    sandbox: { ports: 0 },
+    metrics: { samplerEnabled: false },
+    log: () => undefined,
   });
-  const snapshot = (t: number): ClusterSnapshot => ({
-    t,
-    brokers: 3,
-    errors: [],
-    topics: state.map((parts, g) => ({
-      topic: `topic-${g}`,
-      internal: false,
-      partitions: parts.map((p, i) => ({ partition: i, leader: i % 3, replicas: 3, isr: 3, start: 0, end: p.end })),
-    })),
-    groups: state.map((parts, g) => ({
-      groupId: `group-${g}`,
-      state: 'Stable',
-      members: 1,
-      offsets: parts.map((p, i) => ({ topic: `topic-${g}`, partition: i, committed: p.committed, lag: Math.max(0, p.end - p.committed) })),
-    })),
-  });
-  const advance = () => {
-    for (const parts of state) {
-      for (const p of parts) {
-        if (p.rate === 0) continue;
-        // Jittered production; the consumer commits what it managed, never past the end.
-        p.end += Math.round(p.rate * (INTERVAL / 1000) * (0.7 + rand() * 0.6));
-        p.committed = Math.min(p.end, p.committed + Math.round(p.rate * p.speed * (INTERVAL / 1000) * (0.7 + rand() * 0.6)));
-      }
-    }
-  };
-
-  let cpu = 0;
-  let wall = 0;
-  const bytesAt = (tier: string) => store.cluster('bench').files().filter((f) => f.tier === tier).reduce((n, f) => n + f.bytes, 0);
-  for (let i = 0; i < TICKS; i++) {
-    advance();
-    const snap = snapshot(t0 + i * INTERVAL);
-    const c0 = process.cpuUsage();
-    const w0 = performance.now();
-    // The same path as a live tick after takeSnapshot: sample building, time lag, raw write, aggregation.
-    sampler.write(await sampler.toSample(null, snap));
-    wall += performance.now() - w0;
-    const c1 = process.cpuUsage(c0);
-    cpu += (c1.user + c1.system) / 1000;
-  }
-  sampler.flush();
-  const raw = bytesAt('raw');
-  const minute = bytesAt('minute');
-  const hour = bytesAt('hour');
-  store.close();
-
-  const q0 = performance.now();
-  const h = lagHistory(new HistoryStore(dir), lagHistoryInput.parse({ clusterId: 'bench', groupId: 'group-0', from: t0, to: t0 + TICKS * INTERVAL, points: 300 }), INTERVAL, t0 + TICKS * INTERVAL);
-  const queryMs = performance.now() - q0;
-  fs.rmSync(dir, { recursive: true, force: true });
-
-  const perTickCpu = cpu / TICKS;
+  if (!services.sandbox.handle) throw new Error(`sandbox did not start: ${services.sandbox.error}`);
+  const server = await startWebServer({ dispatcher: services.dispatcher, attach: services.attach });
+  const api = createWebTransport(server.url, server.token, WebSocket as unknown as WebSocketCtor);
+  await api.ready;
   return {
-    scenario: s.name,
-    ticks: TICKS,
-    'cpu ms/tick': perTickCpu.toFixed(1),
-    'wall ms/tick': (wall / TICKS).toFixed(1),
-    'cpu % of one core': ((perTickCpu / INTERVAL) * 100).toFixed(2),
-    'raw MB/day': ((raw / TICKS) * DAY_TICKS / 1e6).toFixed(1),
-    'raw bytes/partition-sample': (raw / TICKS / (GROUPS * PARTS)).toFixed(2),
-    'minute+hour MB/day': (((minute + hour) / TICKS) * DAY_TICKS / 1e6).toFixed(1),
-    'query 1h, 300 pts (ms)': queryMs.toFixed(0),
-    points: h.total.length,
+    dir,
+    services,
+    server,
+    api,
+    bootstrap: services.sandbox.handle.bootstrap,
+    async close() {
+      api.close();
+      await server.close();
+      await services.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
-process.stdout.write(`Lag sampler: ${GROUPS} groups x ${PARTS} partitions (+ ${GROUPS * PARTS} topic partitions), every ${INTERVAL} ms, ${TICKS} ticks\n`);
-const rows = [await run({ name: 'all groups active', active: 1 }), await run({ name: '10% active', active: 0.1 })];
-console.table(rows);
-const worst = rows[0]!;
-process.stdout.write(
-  `targets: CPU < 5 % of one core -> ${Number(worst['cpu % of one core']) < 5 ? 'met' : 'MISSED'}; raw < 100 MB/day -> ${Number(worst['raw MB/day']) < 100 ? 'met' : 'MISSED'} (all groups active)\n`,
-);
+const kafka = (bootstrap: string[]) => new kafkajs.Kafka({ clientId: 'console-bench', brokers: bootstrap, logLevel: kafkajs.logLevel.NOTHING, requestTimeout: 120_000 });
+
+// ---- start ----------------------------------------------------------------------------------
+
+async function webModeStart(dataDir: string): Promise<{ ms: number; sandboxMs: number }> {
+  const bundle = path.join(ROOT, 'dist/web/web-serve.mjs');
+  const [cmd, args] = fs.existsSync(bundle)
+    ? [process.execPath, [bundle]]
+    : [process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'electron/main/web-serve-cli.ts')]];
+  const t0 = performance.now();
+  const child = spawn(cmd, [...args, '--data', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KEEL_PORT: '0' } });
+  try {
+    const open = await new Promise<string>((resolve, reject) => {
+      const rl = readline.createInterface({ input: child.stdout! });
+      rl.on('line', (line) => {
+        const m = /Open: (\S+)/.exec(line);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`web mode exited with ${code}`)));
+    });
+    const url = new URL(open);
+    const token = url.searchParams.get('token')!;
+    for (;;) {
+      const res = await fetch(`${url.origin}/api/sandbox.status`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+      const body = (await res.json()) as { running?: boolean; error?: string | null };
+      if (res.ok && body.running) return { ms: ms(t0), sandboxMs: ms(t0) };
+      if (res.ok && body.error) throw new Error(`sandbox not running: ${body.error}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+async function benchStart(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-start-bench-'));
+  try {
+    const fresh = await webModeStart(dir);
+    record({ section: 'start', metric: 'web mode → first contract answer, sandbox up (fresh data)', value: fresh.ms, unit: 'ms', target: '≤ 1500', pass: fresh.ms <= 1500 });
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) runs.push((await webModeStart(dir)).ms);
+    const m = median(runs);
+    record({ section: 'start', metric: 'web mode → first contract answer, sandbox up (restart, p50 of 3)', value: m, unit: 'ms', target: '≤ 1500', pass: m <= 1500 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- topics ---------------------------------------------------------------------------------
+
+async function benchTopics(app: App): Promise<void> {
+  const admin = kafka(app.bootstrap).admin();
+  await admin.connect();
+  const t0 = performance.now();
+  const names = Array.from({ length: TOPICS }, (_, i) => `bench-topic-${String(i).padStart(5, '0')}`);
+  for (let i = 0; i < names.length; i += 500) {
+    await admin.createTopics({ waitForLeaders: false, timeout: 120_000, topics: names.slice(i, i + 500).map((topic) => ({ topic, numPartitions: 10, replicationFactor: 1 })) });
+  }
+  await admin.disconnect();
+  record({ section: 'topics', metric: `setup: create ${TOPICS} topics × 10 partitions`, value: ms(t0), unit: 'ms' });
+
+  const list = (input: Record<string, unknown> = {}) => app.api.call('topics.list', { clusterId: 'sandbox', ...input });
+  let t = performance.now();
+  const first = await list();
+  const cold = ms(t);
+  if (first.total < TOPICS) throw new Error(`topics.list saw ${first.total} topics`);
+  record({ section: 'topics', metric: 'topics.list first page, counts + sizes (first call)', value: cold, unit: 'ms', target: '≤ 2000', pass: cold <= 2000 });
+  const warm: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    await list({ offset: i * 1000 });
+    warm.push(ms(t));
+  }
+  record({ section: 'topics', metric: 'topics.list a page, counts + sizes (p50 of 5)', value: median(warm), unit: 'ms', target: '≤ 2000', pass: median(warm) <= 2000 });
+  t = performance.now();
+  const found = await list({ search: '0999', sort: 'partitions' });
+  record({ section: 'topics', metric: `topics.list search + sort (${found.total} hits)`, value: ms(t), unit: 'ms', target: '≤ 2000', pass: ms(t) <= 2000 });
+  t = performance.now();
+  await app.api.call('clusters.overview', { clusterId: 'sandbox' });
+  record({ section: 'topics', metric: 'clusters.overview', value: ms(t), unit: 'ms' });
+}
+
+// ---- lag ------------------------------------------------------------------------------------
+
+async function benchLag(app: App): Promise<void> {
+  const topic = 'bench-lag';
+  const k = kafka(app.bootstrap);
+  const admin = k.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 10, replicationFactor: 3 }] });
+  const producer = k.producer();
+  await producer.connect();
+  await producer.send({ topic, messages: Array.from({ length: 1000 }, (_, i) => ({ partition: i % 10, value: `m${i}` })) });
+  await producer.disconnect();
+  const t0 = performance.now();
+  const ids = Array.from({ length: GROUPS }, (_, i) => `bench-group-${String(i).padStart(4, '0')}`);
+  for (let i = 0; i < ids.length; i += 50) {
+    await Promise.all(ids.slice(i, i + 50).map((groupId, j) =>
+      admin.setOffsets({ groupId, topic, partitions: Array.from({ length: 10 }, (_, p) => ({ partition: p, offset: String((i + j + p) % 100) })) }),
+    ));
+  }
+  await admin.disconnect();
+  record({ section: 'lag', metric: `setup: ${GROUPS} groups with committed offsets`, value: ms(t0), unit: 'ms' });
+
+  const runs: number[] = [];
+  let total = 0;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const groups = await app.api.call('groups.list', { clusterId: 'sandbox' });
+    runs.push(ms(t));
+    total = groups.filter((g) => g.groupId.startsWith('bench-group-') && g.totalLag !== null).length;
+  }
+  if (total !== GROUPS) throw new Error(`groups.list returned lag for ${total} of ${GROUPS} groups`);
+  record({ section: 'lag', metric: `groups.list with lag, ${GROUPS} groups (first call)`, value: runs[0]!, unit: 'ms', target: '≤ 3000', pass: runs[0]! <= 3000 });
+  record({ section: 'lag', metric: `groups.list with lag, ${GROUPS} groups (p50 of 3)`, value: median(runs), unit: 'ms', target: '≤ 3000', pass: median(runs) <= 3000 });
+}
+
+// ---- scan -----------------------------------------------------------------------------------
+
+function jsonMessage(i: number): string {
+  const base = { id: i, type: i % 1000 === 7 ? 'needle-order' : 'order', customer: `c-${i % 9973}`, amount: (i % 10_000) / 100, ts: 1_700_000_000_000 + i, tags: ['a', 'b', 'c'] };
+  const s = JSON.stringify({ ...base, pad: '' });
+  return JSON.stringify({ ...base, pad: 'x'.repeat(1024 - s.length) });
+}
+
+async function benchScan(app: App): Promise<void> {
+  const topic = 'bench-scan';
+  const partitions = 8;
+  await app.api.call('topics.create', { clusterId: 'sandbox', topic, partitions, replicationFactor: 1 });
+  const file = path.join(app.dir, 'scan-input.jsonl');
+  const out = fs.openSync(file, 'w');
+  const chunk: string[] = [];
+  for (let i = 0; i < SCAN_MESSAGES; i++) {
+    chunk.push(jsonMessage(i));
+    if (chunk.length === 10_000) {
+      fs.writeSync(out, chunk.join('\n') + '\n');
+      chunk.length = 0;
+    }
+  }
+  if (chunk.length) fs.writeSync(out, chunk.join('\n') + '\n');
+  fs.closeSync(out);
+  const bootstrap = app.bootstrap.join(',');
+  let t = performance.now();
+  const produced = spawnSync('kcat', ['-P', '-b', bootstrap, '-t', topic, '-l', '-X', 'linger.ms=20', '-X', 'batch.num.messages=10000', '-X', 'queue.buffering.max.messages=1000000', file], { encoding: 'utf8', timeout: 600_000 });
+  if (produced.status !== 0) throw new Error(`kcat -P failed: ${produced.stderr}`);
+  record({ section: 'scan', metric: `setup: kcat -P ${SCAN_MESSAGES} × 1 KiB JSON`, value: ms(t), unit: 'ms' });
+  fs.rmSync(file);
+
+  t = performance.now();
+  const consumed = spawnSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o\\n'], { encoding: 'utf8', timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
+  const kcatMs = ms(t);
+  const kcatCount = consumed.stdout.split('\n').filter(Boolean).length;
+  if (kcatCount !== SCAN_MESSAGES) throw new Error(`kcat consumed ${kcatCount} of ${SCAN_MESSAGES}`);
+  record({ section: 'scan', metric: 'kcat -C plain consume, same topic', value: Math.round(kcatCount / (kcatMs / 1000)), unit: 'msg/s' });
+
+  const scan = async (filter: { text?: string; js?: string }, count: number) => {
+    const t1 = performance.now();
+    const r = await app.api.call('messages.browse', {
+      clusterId: 'sandbox',
+      topic,
+      start: { from: 'beginning' },
+      filter,
+      limits: { results: 10_000, scan: count, timeBudgetMs: 120_000 },
+    });
+    const secs = (performance.now() - t1) / 1000;
+    return { rate: Math.round(r.stats.scanned / secs), scanned: r.stats.scanned, matched: r.stats.matched, stoppedBy: r.stats.stoppedBy };
+  };
+  const text = await scan({ text: 'needle-order' }, SCAN_MESSAGES);
+  if (text.scanned !== SCAN_MESSAGES || text.matched !== SCAN_MESSAGES / 1000) throw new Error(`text scan: ${JSON.stringify(text)}`);
+  record({ section: 'scan', metric: `messages.browse text filter, ${text.scanned} scanned, ${text.matched} hits`, value: text.rate, unit: 'msg/s', target: '≥ 200000', pass: text.rate >= 200_000 });
+  const jsCount = Math.min(SCAN_MESSAGES, 100_000);
+  const js = await scan({ js: "value.type === 'needle-order' && value.amount > 0" }, jsCount);
+  record({ section: 'scan', metric: `messages.browse JS filter, ${js.scanned} scanned, ${js.matched} hits`, value: js.rate, unit: 'msg/s' });
+}
+
+// ---- main -----------------------------------------------------------------------------------
+
+process.stdout.write(`Keel console bench (scale ${SCALE}, sections ${[...ONLY].join(',')}, ${os.cpus().length} CPUs)\n`);
+if (ONLY.has('start')) await benchStart();
+for (const [name, fn] of [['topics', benchTopics], ['lag', benchLag], ['scan', benchScan]] as const) {
+  if (!ONLY.has(name)) continue;
+  // One fresh app per section, so a section's data never slows another's.
+  const app = await startApp();
+  try {
+    await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+process.stdout.write(`${JSON.stringify({ bench: 'console', scale: SCALE, rows })}\n`);
+process.exit(rows.every((r) => r.pass !== false) ? 0 : 1);
