@@ -99,28 +99,58 @@ export function useThroughputHistory(clusterId: string, topic: string, rangeMs =
   return { points: backend ?? [], source: 'backend', error: null };
 }
 
+export interface TopTopic {
+  name: string;
+  messages: number | null;
+  /** Messages/s over the last few minutes; null until there are two samples. */
+  perSecond: number | null;
+}
+
+/** How many of the largest topics are ranked by recent throughput. */
+export const TOP_TOPIC_CANDIDATES = 25;
+const TOP_WINDOW_MS = 5 * 60_000;
+
+function recentRate(points: Array<{ messagesPerSec: number | null }>): number | null {
+  // The newest bucket may be partly filled; the last one with a rate is the best guess of "now".
+  for (let i = points.length - 1; i >= 0; i--) if (points[i]!.messagesPerSec !== null) return points[i]!.messagesPerSec;
+  return null;
+}
+
 /**
- * Top topics by recent throughput, estimated client-side from message-count deltas of the
- * 1,000 largest topics between two polls (the contract has no throughput metric yet).
+ * Top topics by recent throughput among the largest topics: rates come from the backend
+ * sampler (topics.throughputHistory, kept on disk, so they survive a reload). Where the host
+ * keeps no history (UNSUPPORTED), from message-count deltas between this window's polls.
  */
 export function useTopTopicsByThroughput(clusterId: string, limit = 5) {
   const api = useApi();
   return useQuery({
     queryKey: [...keys.topics(clusterId), 'throughput'],
-    queryFn: async () => {
-      const page = await api.call('topics.list', { clusterId, sort: 'messages', withCounts: true, limit: 1000, offset: 0 });
+    queryFn: async (): Promise<{ rows: TopTopic[]; source: 'backend' | 'client-polling' }> => {
+      const page = await api.call('topics.list', { clusterId, sort: 'messages', withCounts: true, limit: TOP_TOPIC_CANDIDATES, offset: 0 });
       const now = Date.now();
-      const rows = page.items.map((t) => {
-        const key = `topic-count:${clusterId}:${t.name}`;
-        recordSample(key, now, t.messageCountEstimate ?? 0);
-        const rate = toRate(getSamples(key).slice(-2));
-        return { name: t.name, messages: t.messageCountEstimate, perSecond: rate.length ? rate[rate.length - 1]!.v : null };
-      });
-      return rows
-        .sort((a, b) => (b.perSecond ?? -1) - (a.perSecond ?? -1) || (b.messages ?? 0) - (a.messages ?? 0))
-        .slice(0, limit);
+      let source: 'backend' | 'client-polling' = 'backend';
+      const rows = await Promise.all(
+        page.items.map(async (t): Promise<TopTopic> => {
+          const key = `topic-count:${clusterId}:${t.name}`;
+          recordSample(key, now, t.messageCountEstimate ?? 0);
+          if (source === 'backend') {
+            try {
+              const h = await api.call('topics.throughputHistory', { clusterId, topic: t.name, from: now - TOP_WINDOW_MS, to: now, points: 10 });
+              return { name: t.name, messages: t.messageCountEstimate, perSecond: recentRate(h.total) };
+            } catch (err) {
+              if ((err as { code?: string }).code !== 'UNSUPPORTED') throw err;
+              source = 'client-polling';
+            }
+          }
+          const rate = toRate(getSamples(key).slice(-2));
+          return { name: t.name, messages: t.messageCountEstimate, perSecond: rate.length ? rate[rate.length - 1]!.v : null };
+        }),
+      );
+      rows.sort((a, b) => (b.perSecond ?? -1) - (a.perSecond ?? -1) || (b.messages ?? 0) - (a.messages ?? 0));
+      return { rows: rows.slice(0, limit), source };
     },
     refetchInterval: 10_000,
+    placeholderData: keepPreviousData,
   });
 }
 

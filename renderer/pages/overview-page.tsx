@@ -6,7 +6,7 @@ import { Loading } from '../components/progress.js';
 import { Link, pathOf } from '../components/router.js';
 import { useClusterOverview, useClusters } from '../hooks/use-clusters.js';
 import { useGroups } from '../hooks/use-groups.js';
-import { useTopTopicsByThroughput } from '../hooks/use-topics.js';
+import { TOP_TOPIC_CANDIDATES, useTopTopicsByThroughput } from '../hooks/use-topics.js';
 import { BrokerTable } from './brokers-page.js';
 
 function Stat({ label, value, tone }: { label: string; value: string; tone?: 'bad' | 'good' }) {
@@ -77,7 +77,7 @@ function TopTopics({ clusterId }: { clusterId: string }) {
           </tr>
         </thead>
         <tbody>
-          {(top.data ?? []).map((t) => (
+          {(top.data?.rows ?? []).map((t) => (
             <tr key={t.name}>
               <td>
                 <Link to={pathOf('clusters', clusterId, 'topics', t.name)}>{t.name}</Link>
@@ -86,14 +86,19 @@ function TopTopics({ clusterId }: { clusterId: string }) {
               <td className="num">{formatCount(t.messages)}</td>
             </tr>
           ))}
-          {top.data?.length === 0 && (
+          {top.data?.rows.length === 0 && (
             <tr>
               <td colSpan={3} className="empty">No topics yet</td>
             </tr>
           )}
         </tbody>
       </table>
-      <div className="help" style={{ padding: '6px 14px 10px' }}>Rates from high-watermark changes between polls (every 10 s).</div>
+      {top.isLoading && <div className="empty">Loading…</div>}
+      <div className="help" style={{ padding: '6px 14px 10px' }}>
+        {top.data?.source === 'client-polling'
+          ? 'Rates from message-count changes seen by this window (this host keeps no throughput history).'
+          : `Average over the last minutes, from the Keel sampler, among the ${TOP_TOPIC_CANDIDATES} largest topics.`}
+      </div>
     </section>
   );
 }
@@ -109,6 +114,7 @@ function LaggingGroups({ clusterId }: { clusterId: string }) {
         <Link to={pathOf('clusters', clusterId, 'groups')}>All groups →</Link>
       </div>
       {groups.error ? <div style={{ padding: 12 }}><ErrorBox error={groups.error} onRetry={() => void groups.refetch()} /></div> : null}
+      {groups.isLoading && <div className="empty">Loading…</div>}
       <table className="data">
         <thead>
           <tr>

@@ -116,6 +116,30 @@ export function createFakeApi(options: { topics?: number } = {}): FakeApi {
         rows: state.group.partitions.map((p) => ({ topic: p.topic, partition: p.partition, before: p.committedOffset, after: '0', logStartOffset: '0', logEndOffset: p.logEndOffset })),
       };
     },
+    'clusters.overview': () => ({
+      clusterId: 'sb-cluster',
+      controllerId: 1,
+      brokers: [1, 2, 3].map((n) => ({ nodeId: n, host: '127.0.0.1', port: 9091 + n, rack: null, isController: n === 1 })),
+      version: { apiVersions: [], kafkaVersionHint: '3.7' },
+      counts: { topics: state.topics.length, internalTopics: 1, partitions: 40, replicas: 120, groups: 2 },
+      underReplicatedPartitions: 1,
+      offlinePartitions: 0,
+    }),
+    'messages.produce': (input) => ({ partition: input.partition ?? 0, offset: String(api.callsOf('messages.produce').length - 1) }),
+    'messages.export': (input) => ({
+      filename: `${input.topic}.${input.format}`,
+      mimeType: input.format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+      content: input.selection.map((s) => `${JSON.stringify({ partition: s.partition, offset: s.offset })}\n`).join(''),
+      count: input.selection.length,
+    }),
+    'sandbox.stopBroker': () => ({ ok: true }),
+    'sandbox.crashBroker': () => ({ ok: true }),
+    'sandbox.startBroker': () => ({ ok: true }),
+    'sandbox.isolateBroker': () => ({ ok: true }),
+    'sandbox.moveLeader': () => ({ ok: true }),
+    'sandbox.clearFaults': () => ({ ok: true }),
+    'sandbox.injectFault': () => ({ ok: true }),
+    'sandbox.setLatency': () => ({ ok: true }),
     'sandbox.status': () => ({ running: true, clusterId: 'sb', bootstrap: ['127.0.0.1:9092'], dataDir: '/tmp/sb', error: null, brokers: [1, 2, 3].map((n) => ({ nodeId: n, host: '127.0.0.1', port: 9091 + n, state: 'running' as const, leaderOf: 1, replicaOf: 3 })) }),
   };
 
