@@ -12,7 +12,9 @@ export const offsetCommitApi = defineApi<OffsetCommitRequest, Encodable<OffsetCo
   name: 'OffsetCommit',
   minVersion: 0,
   maxVersion: 9,
-  async handle(ctx, req) {
+  // Not async: a request waiting for its fsync keeps only the promise chain alive, not a
+  // suspended async frame (thousands wait at once under load, and each survives scavenges).
+  handle(ctx, req) {
     const v = ctx.version;
     const partitions: CommitPartition[] = [];
     for (const t of req.topics) {
@@ -31,7 +33,7 @@ export const offsetCommitApi = defineApi<OffsetCommitRequest, Encodable<OffsetCo
     const codes =
       access !== ErrorCode.NONE
         ? partitions.map(() => access)
-        : await commitOffsets(
+        : commitOffsets(
             ctx.cluster.groups,
             {
               groupId: req.groupId,
@@ -44,10 +46,13 @@ export const offsetCommitApi = defineApi<OffsetCommitRequest, Encodable<OffsetCo
             partitions,
             ctx.receivedAt,
           );
-    let i = 0;
-    return {
-      throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes[i++]! })) })),
+    const answer = (list: number[]): Encodable<OffsetCommitResponse> => {
+      let i = 0;
+      return {
+        throttleTimeMs: 0,
+        topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: list[i++]! })) })),
+      };
     };
+    return Array.isArray(codes) ? answer(codes) : codes.then(answer);
   },
 });

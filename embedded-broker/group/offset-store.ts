@@ -100,7 +100,18 @@ export class OffsetStore {
         if (!topics) this.offsets.set(r.g, (topics = new Map()));
         let parts = topics.get(r.t);
         if (!parts) topics.set(r.t, (parts = new Map()));
-        parts.set(r.p, { offset: r.o, leaderEpoch: r.e, metadata: r.m, commitTimestamp: r.ct, expireTimestamp: r.xt });
+        const current = parts.get(r.p);
+        if (current) {
+          // Updated in place: the stored object is long-lived (old generation), and replacing it
+          // on every commit would turn each commit into old-generation garbage.
+          current.offset = r.o;
+          current.leaderEpoch = r.e;
+          current.metadata = r.m;
+          current.commitTimestamp = r.ct;
+          current.expireTimestamp = r.xt;
+        } else {
+          parts.set(r.p, { offset: r.o, leaderEpoch: r.e, metadata: r.m, commitTimestamp: r.ct, expireTimestamp: r.xt });
+        }
         break;
       }
       case 'd': {

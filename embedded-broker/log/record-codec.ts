@@ -52,10 +52,30 @@ export class RecordWriter {
     if (v === null) return this.i32(-1);
     // Worst case 3 bytes per UTF-16 unit, so one ensure covers the write.
     this.ensure(4 + v.length * 3);
-    const n = this.buffer.write(v, this.length + 4, 'utf8');
-    this.buffer.writeInt32BE(n, this.length);
-    this.length += 4 + n;
+    const n = v.length <= 64 ? writeShortAscii(this.buffer, v, this.length + 4) : -1;
+    if (n >= 0) {
+      this.buffer.writeInt32BE(n, this.length);
+      this.length += 4 + n;
+      return;
+    }
+    const bytes = this.buffer.write(v, this.length + 4, 'utf8');
+    this.buffer.writeInt32BE(bytes, this.length);
+    this.length += 4 + bytes;
   }
+}
+
+/**
+ * Group ids and topic names are short ASCII; copying them byte by byte is several times
+ * cheaper than Buffer#write's native UTF-8 path. Returns -1 (nothing usable written) at the
+ * first non-ASCII character.
+ */
+function writeShortAscii(buf: Buffer, v: string, at: number): number {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    buf[at + i] = c;
+  }
+  return v.length;
 }
 
 export class RecordReader {

@@ -51,7 +51,9 @@ function metadataAnswered(port: number): Promise<boolean> {
 export async function startSandboxProcess(dataDir: string, port: number, brokers = 3): Promise<SandboxProcess> {
   const bundle = fs.existsSync(BUNDLE) ? BUNDLE : await bundleSandbox();
   const started = performance.now();
-  const child = spawn(process.execPath, [bundle, '--brokers', String(brokers), '--data-dir', dataDir, '--port', String(port)], {
+  // KEEL_SANDBOX_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the sandbox under a bench.
+  const nodeArgs = (process.env.KEEL_SANDBOX_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, bundle, '--brokers', String(brokers), '--data-dir', dataDir, '--port', String(port)], {
     cwd: ROOT,
     stdio: ['pipe', 'ignore', 'inherit'],
   });

@@ -55,7 +55,7 @@ describe('record journal', () => {
     fs.appendFileSync(path.join(dir, 'j'), Buffer.from([0, 0, 0, 99, 1, 2, 3]));
     const j2 = jsonJournal(dir, () => [...state].map(([id, v]) => ({ id, v })));
     expect(j2.load()).toEqual([{ id: 'a', v: 1 }, { id: 'b', v: 2 }]);
-    expect(fs.statSync(path.join(dir, 'j')).size).toBe(2 * 8 + 2 * JSON.stringify({ id: 'a', v: 1 }).length);
+    expect(fs.statSync(path.join(dir, 'j')).size).toBe(2 * 12 + 2 * JSON.stringify({ id: 'a', v: 1 }).length);
     state.set('z', 26);
     j2.compact();
     expect(fs.statSync(path.join(dir, 'j')).size).toBe(0);
