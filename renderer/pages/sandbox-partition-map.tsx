@@ -80,7 +80,7 @@ export function PartitionMap({ brokers }: { brokers: Array<{ nodeId: number; up:
                         {inSync && !leader && b.up ? (
                           <button
                             className="cell isr movable"
-                            title="in sync — click to make this broker the leader"
+                            title="in sync — click to promote"
                             aria-label={`Move leader of ${t.name} partition ${p.partition} to broker ${b.nodeId}`}
                             disabled={moving(t.name, p.partition)}
                             onClick={() => move.mutate({ topic: t.name, partition: p.partition, nodeId: b.nodeId })}
