@@ -14,8 +14,6 @@ import { OffsetStore } from './offset-store.js';
 import { expireOffsets } from './group-offsets.js';
 import { COOPERATIVE_HOLD_MS, revokingMembers } from './cooperative-handoff.js';
 
-/** Kafka's offsets.retention.check.interval.ms default. */
-const OFFSET_EXPIRY_CHECK_MS = 600_000;
 /** A member's first join must finish within this long or it is dropped (KIP-394). */
 export const NEW_MEMBER_JOIN_TIMEOUT_MS = 300_000;
 
@@ -41,7 +39,9 @@ export class GroupCoordinator {
       group.protocolType = info?.protocolType ?? null;
       this.groups.set(id, group);
     }
-    this.expiryTimer = setInterval(() => this.expireOffsets(Date.now()), OFFSET_EXPIRY_CHECK_MS);
+    // Read once, like Kafka's (read-only) broker config: it sets the timer.
+    const checkIntervalMs = Number(cluster.brokerConfig('offsets.retention.check.interval.ms'));
+    this.expiryTimer = setInterval(() => this.expireOffsets(Date.now()), Math.min(checkIntervalMs, 2 ** 31 - 1));
     this.expiryTimer.unref();
     this.unsubscribe = cluster.onChange(() => this.onClusterChange());
     this.running = runningMask(cluster);

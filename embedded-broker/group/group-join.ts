@@ -39,10 +39,39 @@ export function joinGroup(coord: GroupCoordinator, req: JoinRequest): Promise<Jo
   const isUnknown = req.memberId === '';
   const group = isUnknown ? coord.getOrCreate(req.groupId) : coord.groups.get(req.groupId);
   if (!group) return joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId);
+  if (!acceptsJoiningMember(coord, group, req.memberId)) {
+    // Kafka also drops a known member it turns away (one that had not rejoined in time), so
+    // the rebalance can complete with the members that fit.
+    const pending = group.pendingMembers.get(req.memberId);
+    if (pending !== undefined) clearTimeout(pending);
+    group.pendingMembers.delete(req.memberId);
+    group.remove(req.memberId);
+    coord.tryCompleteJoin(group);
+    return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED);
+  }
   const outcome = isUnknown ? newMemberJoin(coord, group, req) : knownMemberJoin(coord, group, req);
   // Any join may be the last one the join phase was waiting for.
   coord.tryCompleteJoin(group);
   return outcome;
+}
+
+/**
+ * Kafka's group.max.size check (GroupCoordinator.acceptJoiningMember). While a rebalance
+ * gathers members, the count of those already re-joined is what counts (the group may be
+ * over the limit after the limit was lowered, and the last to re-join are the ones left out);
+ * otherwise existing members are always welcome and new ones only while there is room.
+ */
+function acceptsJoiningMember(coord: GroupCoordinator, group: Group, memberId: string): boolean {
+  const maxSize = Number(coord.cluster.brokerConfig('group.max.size'));
+  switch (group.state) {
+    case 'Empty':
+    case 'Dead':
+      return true;
+    case 'PreparingRebalance':
+      return group.members.get(memberId)?.isAwaitingJoin === true || group.awaitingJoinCount < maxSize;
+    default:
+      return group.has(memberId) || group.members.size < maxSize;
+  }
 }
 
 function newMemberJoin(coord: GroupCoordinator, group: Group, req: JoinRequest): Promise<JoinResult> | JoinResult {

@@ -139,20 +139,28 @@ export function deleteOffsets(
 }
 
 /**
- * Kafka's offset retention: offsets with an explicit expiry go then; otherwise a group using
- * the group protocol keeps them while it has members and loses them `retention` after it
- * became Empty, and a group-less (simple) group loses each `retention` after its commit.
- * An Empty group left without offsets is removed.
+ * Kafka's offset retention (GroupMetadata.removeExpiredOffsets): offsets with an explicit
+ * expiry go then, otherwise `retention` after their base time. Which offsets are candidates:
+ *  - Empty group using the group protocol: all, based on when the group became Empty;
+ *  - group-less (simple) group: all, based on each commit's time;
+ *  - Stable consumer group with known subscriptions: those of topics no member subscribes to
+ *    any more, based on each commit's time (a consumer that moved on leaves them behind);
+ *  - anything else (rebalancing, other protocols, unknown subscriptions): none.
+ * Offsets a still-open transaction is about to overwrite are kept, as Kafka keeps offsets
+ * with pending commits. An Empty group left without offsets is removed.
  */
 export function expireOffsets(coord: GroupCoordinator, now: number, retentionMs: number): void {
   for (const group of [...coord.groups.values()]) {
     const stored = coord.store.groupOffsets(group.groupId);
     const usesGroupProtocol = group.protocolType !== null;
-    if (stored && (!usesGroupProtocol || group.is('Empty'))) {
+    const stableConsumer = group.is('Stable') && group.protocolType === 'consumer' && group.subscribedTopics !== null;
+    if (stored && (!usesGroupProtocol || group.is('Empty') || stableConsumer)) {
       const expired: { topic: string; partition: number }[] = [];
       for (const [topic, parts] of stored) {
+        if (stableConsumer && group.isSubscribedToTopic(topic)) continue;
         for (const [partition, v] of parts) {
-          const base = usesGroupProtocol ? group.stateTimestamp : v.commitTimestamp;
+          if (coord.cluster.txns.hasPendingOffsets(group.groupId, topic, partition)) continue;
+          const base = group.is('Empty') && usesGroupProtocol ? group.stateTimestamp : v.commitTimestamp;
           const gone = v.expireTimestamp !== null ? now >= v.expireTimestamp : now - base >= retentionMs;
           if (gone) expired.push({ topic, partition });
         }
