@@ -37,7 +37,7 @@ describe.skipIf(!chromium.available)('Sandbox guided scenario in a browser', () 
     await scenario.getByRole('button', { name: 'Run scenario' }).click();
 
     // Every step ends done, in order, and the log says what happened at each.
-    await expect.poll(() => steps.evaluateAll((els) => els.map((e) => e.className)), { timeout: 120_000, intervals: [500] }).toEqual(Array(6).fill('done'));
+    await expect.poll(() => steps.evaluateAll((els) => els.map((e) => e.className)), { timeout: 120_000, interval: 500 }).toEqual(Array(6).fill('done'));
     const lines = (await log.textContent())!.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^✓ Create “${TOPIC}”: (created|already there)`));
     expect(lines[1]).toMatch(/^✓ Write with acks=all: accepted at offset \d+$/);
