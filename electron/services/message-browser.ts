@@ -136,19 +136,30 @@ export async function browseMessages(
     return true;
   };
 
+  const checkEachRecord = Boolean(input.filter?.js);
   const forward = async (scan: Scan) => {
     while (scan.pos < scan.high && scan.matches.length < resultLimit && !stopNow()) {
       // Bigger reads for long scans: fewer round trips while the broker's thread prepares the next.
       const read = (await fetchPartitions(adapter, input.topic, [{ partition: scan.partition, offset: scan.pos.toString() }], { maxBytesPerPartition: SCAN_FETCH_BYTES })).get(scan.partition)!;
       if (read.nextOffset === null) break; // nothing more below the high watermark right now
-      for (const rec of read.records) {
-        const off = BigInt(rec.offset);
-        if (off >= scan.high) break;
+      // Per-record work is the scan rate: offsets are parsed only where a read crosses the high
+      // watermark, and the clock, cancel and yield checks run every 256 records (every record
+      // under a JS filter, which is slow enough to need them).
+      const recs = read.records;
+      const crossesHigh = recs.length > 0 && BigInt(recs[recs.length - 1]!.offset) >= scan.high;
+      let last: RawRecord | null = null;
+      for (let i = 0; i < recs.length; i++) {
+        const rec = recs[i]!;
+        if (crossesHigh && BigInt(rec.offset) >= scan.high) break;
         consider(scan, rec);
-        scan.pos = off + 1n;
-        if (scan.matches.length >= resultLimit || stopNow()) break;
-        await breathe();
+        last = rec;
+        if (scan.matches.length >= resultLimit || scanned >= input.limits.scan) break;
+        if (checkEachRecord || (i & 255) === 255) {
+          if (stopNow()) break;
+          await breathe();
+        }
       }
+      if (last) scan.pos = BigInt(last.offset) + 1n;
       if (scan.matches.length < resultLimit && !stopNow()) scan.pos = BigInt(read.nextOffset) > scan.pos ? BigInt(read.nextOffset) : scan.pos;
       report();
     }

@@ -1,6 +1,7 @@
 // Reads records at exact offsets from partition leaders with kafkajs' broker Fetch, without a
 // consumer group, so browsing never leaves traces on the user's cluster.
 import { ContractError } from '../contract/errors.js';
+import { fetchWithOwnCodec } from './fetch-codec.js';
 import { isStaleRouteError, type KafkaAdapter, type RawFetchPartition, type RawRecord } from './kafka-adapter.js';
 
 export interface PartitionRead {
@@ -36,8 +37,7 @@ export async function fetchPartitions(
     const fetchFrom = (nodeId: string, partitions: number[]) =>
       adapter.run('Fetch', async () => {
         const broker = await raw.findBroker({ nodeId });
-        return broker.fetch({
-          replicaId: -1,
+        const args = {
           isolationLevel: 0,
           maxWaitTime: options.maxWaitMs ?? 0,
           minBytes: 1,
@@ -52,7 +52,10 @@ export async function fetchPartitions(
               })),
             },
           ],
-        });
+        };
+        // Our own v5 decoding when the broker speaks it (several times kafkajs' record rate);
+        // kafkajs' fetch for the rest (old message formats, brokers without v5).
+        return (await fetchWithOwnCodec(broker, args)) ?? broker.fetch({ replicaId: -1, ...args });
       });
     await Promise.all(
       Object.entries(byLeader).map(async ([nodeId, partitions]) => {
@@ -73,7 +76,10 @@ export async function fetchPartitions(
             }
             const from = BigInt(todo.find((x) => x.partition === p.partition)?.offset ?? '0');
             // A compressed batch comes back whole, so it can start before the offset we asked for.
-            const records = p.messages.filter((m) => !m.isControlRecord && BigInt(m.offset) >= from);
+            let start = 0;
+            while (start < p.messages.length && BigInt(p.messages[start]!.offset) < from) start++;
+            let records = start === 0 ? p.messages : p.messages.slice(start);
+            if (records.some((m) => m.isControlRecord)) records = records.filter((m) => !m.isControlRecord);
             const last = p.messages.length > 0 ? BigInt(p.messages[p.messages.length - 1]!.offset) + 1n : null;
             out.set(p.partition, {
               partition: p.partition,

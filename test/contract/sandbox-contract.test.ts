@@ -136,6 +136,7 @@ describe('sandbox through the contract', () => {
     await waitFor(async () => seen.length >= 2, 10_000, 'tail events');
     expect(seen.sort()).toEqual(['keep-1', 'keep-3']);
     expect(await call('messages.tailStop', { subscriptionId })).toEqual({ ok: true });
+    expect(await call('messages.cancelBrowse', { progressToken: 'nothing-running' })).toMatchObject({ ok: true, cancelled: false });
     await call('messages.produce', { clusterId: sb, topic: 'orders', value: 'keep-after-stop' });
     await new Promise((r) => setTimeout(r, 1_200));
     expect(seen).not.toContain('keep-after-stop');
