@@ -50,21 +50,37 @@ export async function listGroups(adapter: KafkaAdapter, input: MethodParsedInput
   if (ids.length === 0) return [];
   const described = await adapter.run('DescribeGroups', async () => (await adapter.admin()).describeGroups(ids));
   const byId = new Map(described.groups.map((g) => [g.groupId, g]));
+  // Lag of many groups: every group's commits first, then one ListOffsets round for the union
+  // of their partitions, rather than one per group.
+  const committedById = new Map<string, Awaited<ReturnType<typeof committedOffsets>> | null>();
+  let ends: Map<string, Map<number, string>> | null = null;
+  if (input.withLag) {
+    const union = new Map<string, Set<number>>();
+    for (let i = 0; i < ids.length; i += 200) {
+      await Promise.all(
+        ids.slice(i, i + 200).map(async (groupId) => {
+          const committed = await committedOffsets(adapter, groupId).catch(() => null);
+          committedById.set(groupId, committed);
+          for (const [t, parts] of committed ?? []) {
+            let set = union.get(t);
+            if (!set) union.set(t, (set = new Set()));
+            for (const p of parts.keys()) set.add(p);
+          }
+        }),
+      );
+    }
+    ends = await adapter.offsets([...union].map(([topic, parts]) => ({ topic, partitions: [...parts] })), 'latest').catch(() => null);
+  }
   return Promise.all(
     ids.map(async (groupId) => {
       const g = byId.get(groupId);
       let totalLag: number | null = null;
       let topics: string[] = [];
-      if (input.withLag) {
-        try {
-          const committed = await committedOffsets(adapter, groupId);
-          topics = [...committed.keys()].sort();
-          totalLag = 0;
-          const ends = await adapter.offsets(topics.map((t) => ({ topic: t, partitions: [...committed.get(t)!.keys()] })), 'latest');
-          for (const [t, parts] of committed) for (const [p, c] of parts) totalLag += Math.max(0, Number(ends.get(t)?.get(p) ?? c.offset) - Number(c.offset));
-        } catch {
-          totalLag = null;
-        }
+      const committed = committedById.get(groupId);
+      if (input.withLag && committed && ends) {
+        topics = [...committed.keys()].sort();
+        totalLag = 0;
+        for (const [t, parts] of committed) for (const [p, c] of parts) totalLag += Math.max(0, Number(ends.get(t)?.get(p) ?? c.offset) - Number(c.offset));
       }
       return {
         groupId,
