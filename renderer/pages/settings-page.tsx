@@ -48,6 +48,7 @@ export function SettingsPage() {
             ))}
           </tbody>
         </table>
+        {clusters.isLoading && <div className="empty">Loading clusters…</div>}
         {remove.error ? <div style={{ padding: 12 }}><ErrorBox title="The cluster was not removed" error={remove.error} /></div> : null}
       </section>
       {secretsWarning && (

@@ -1,6 +1,7 @@
 // End-to-end: the built renderer in Chromium against the real web-mode backend and the
 // embedded sandbox. Elements are found by role and label, as a person (or screen reader)
 // would find them. Screenshots of each page go to test-artifacts/.
+import fs from 'node:fs';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -124,6 +125,44 @@ describe.skipIf(!chromium.available)('Keel console in a browser', () => {
     await page.getByRole('alert').filter({ hasText: 'Search failed' }).waitFor();
     await expect(page.getByRole('button', { name: 'Search', exact: true }).isEnabled()).resolves.toBe(true);
     expect(s.dialogs).toEqual([]);
+  });
+
+  it('exports messages as JSON Lines: the ones on screen, and every match from the search start', async () => {
+    await go(`/clusters/sandbox/topics/${TOPIC}?tab=messages`);
+    await page.reload(); // same hash as the last test: start from a fresh tab, no filter, nothing expanded
+    const table = page.getByRole('table', { name: 'Messages' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(7);
+    const readDownload = async (dialog: ReturnType<Page['getByRole']>) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export', exact: true }).click()]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^${TOPIC}-.*\\.jsonl$`));
+      const text = fs.readFileSync((await download.path())!, 'utf8');
+      return text.trim().split('\n').map((l) => JSON.parse(l) as { key: string; value: string; offset: string; partition: number; headers: Array<{ key: string; value: string }> });
+    };
+
+    await page.getByRole('button', { name: 'Export…' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Export messages' });
+    await expect(dialog.getByLabel('Format').inputValue()).resolves.toBe('jsonl');
+    const all = await readDownload(dialog);
+    await dialog.getByRole('status').filter({ hasText: 'Exported 6 messages' }).waitFor();
+    await screenshot(page, 'export-dialog');
+    expect(all).toHaveLength(6);
+    expect(all.filter((m) => m.key === 'customer-1')).toHaveLength(5);
+    expect(all.find((m) => m.key === 'customer-2')!.value).toBe(XSS);
+    expect(JSON.parse(all.find((m) => m.key === 'customer-1')!.value)).toMatchObject({ customer: 1, amount: 42 });
+    expect(all.find((m) => m.key === 'customer-1')!.headers).toEqual([{ key: 'trace-id', value: 'abc-123' }]);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+
+    await page.getByLabel('Filter kind').selectOption('text');
+    await page.getByLabel('Filter', { exact: true }).fill('customer-2');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    await page.getByRole('button', { name: 'Export…' }).click();
+    dialog = page.getByRole('dialog', { name: 'Export messages' });
+    await dialog.getByLabel('Messages').selectOption('all');
+    const matched = await readDownload(dialog);
+    expect(matched.map((m) => m.key)).toEqual(['customer-2']);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect(page.locator('img').count()).resolves.toBe(0);
   });
 
   it('shows a consumer group with its lag in the table and the chart', async () => {
