@@ -63,6 +63,8 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: 'group.max.size', type: 'int', defaultValue: '2147483647', min: 1, readOnly: true },
   { name: 'producer.id.expiration.ms', type: 'int', defaultValue: '86400000', min: 1 },
   { name: 'transactional.id.expiration.ms', type: 'int', defaultValue: '604800000', min: 1 },
+  { name: 'producer.id.expiration.check.interval.ms', type: 'int', defaultValue: '600000', min: 1, readOnly: true },
+  { name: 'transaction.remove.expired.transaction.cleanup.interval.ms', type: 'int', defaultValue: '3600000', min: 1, readOnly: true },
   { name: 'transaction.max.timeout.ms', type: 'int', defaultValue: '900000', min: 1 },
   { name: 'max.partitions.per.topic', type: 'int', defaultValue: '10000', min: 1 },
   { name: 'broker.id', type: 'int', defaultValue: '-1', readOnly: true },

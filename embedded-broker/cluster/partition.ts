@@ -57,7 +57,7 @@ export class Partition {
       log = PartitionLog.open(node.partitionDir(this.topic.name, this.index), this.topic.logConfig());
       // Every replica tracks producer state from the moment its log opens (txn/: sequences
       // de-duplicate after a leader change, open transactions hold back the last stable offset).
-      producerStateOf(log);
+      producerStateOf(log, Number(this.topic.cluster.brokerConfig('producer.id.expiration.ms')));
       this.logs.set(nodeId, log);
     }
     return log;

@@ -56,6 +56,34 @@ function commitGroupError(coord: GroupCoordinator, c: CommitContext): number {
   return ErrorCode.NONE;
 }
 
+export interface TxnCommitMember {
+  groupId: string;
+  /** -1, '' and null (v0-v2, or a producer not tied to a consumer) skip the membership check. */
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
+/**
+ * TxnOffsetCommit v3+ (KIP-447): the consumer whose offsets the producer commits must still
+ * be a member of the group's current generation, so a zombie producer fed by a consumer that
+ * lost its partitions cannot commit. Kafka's validateOffsetCommit with isTransactional.
+ */
+export function txnCommitGroupError(coord: GroupCoordinator, c: TxnCommitMember): number {
+  const group = coord.groups.get(c.groupId);
+  if (group?.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  if (c.generationId < 0 && c.memberId === '' && c.groupInstanceId === null) return ErrorCode.NONE;
+  if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
+  if (c.groupInstanceId !== null) {
+    const current = group.staticMembers.get(c.groupInstanceId);
+    if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (current !== c.memberId) return ErrorCode.FENCED_INSTANCE_ID;
+  } else if (!group.has(c.memberId)) {
+    return ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+  return c.generationId === group.generationId ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
+}
+
 /** Error code per partition, in request order; resolves once accepted commits are durable. */
 export function commitOffsets(coord: GroupCoordinator, c: CommitContext, partitions: CommitPartition[], now: number): number[] | Promise<number[]> {
   const codes: number[] = partitions.map((p) => (partitionExists(coord, p.topic, p.partition) ? ErrorCode.NONE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));

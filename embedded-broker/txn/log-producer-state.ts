@@ -58,7 +58,11 @@ export function parseControlMarker(buf: Buffer, pos: number): ControlMarker | nu
 export class LogProducerState implements LogListener {
   readonly table = new ProducerStateTable();
 
-  constructor(private readonly log: PartitionLog) {
+  constructor(
+    private readonly log: PartitionLog,
+    /** producer.id.expiration.ms, applied after every rebuild so a rebuild never revives expired producers. */
+    private readonly expirationMs: number | null = null,
+  ) {
     this.rebuild(true);
     log.setListener(this);
   }
@@ -91,6 +95,7 @@ export class LogProducerState implements LogListener {
     for (const m of markers) outcomes.set(m.baseOffset, this.readMarker(m));
     for (const h of headers) this.table.apply(h, h.isControl ? outcomes.get(h.baseOffset) ?? null : null);
     this.table.pruneBelow(this.log.logStartOffset);
+    if (this.expirationMs !== null) this.table.removeExpired(Date.now(), this.expirationMs);
   }
 
   private readMarker(h: BatchHeader): ControlMarker | null {
@@ -152,9 +157,12 @@ export class LogProducerState implements LogListener {
 
 const states = new WeakMap<PartitionLog, LogProducerState>();
 
-/** The producer state of a replica log, created (and rebuilt from disk) on first use. */
-export function producerStateOf(log: PartitionLog): ProducerStateTable {
+/**
+ * The producer state of a replica log, created (and rebuilt from disk) on first use. The log's
+ * opener passes producer.id.expiration.ms so producers that expired before a restart stay gone.
+ */
+export function producerStateOf(log: PartitionLog, expirationMs: number | null = null): ProducerStateTable {
   let s = states.get(log);
-  if (!s) states.set(log, (s = new LogProducerState(log)));
+  if (!s) states.set(log, (s = new LogProducerState(log, expirationMs)));
   return s.table;
 }

@@ -157,6 +157,23 @@ export class ProducerStateTable {
     return out;
   }
 
+  /**
+   * Kafka's producer.id.expiration.ms: a producer with no batch for that long (by its batches'
+   * timestamps, so the log alone decides and a rebuilt table expires the same producers) and
+   * no open transaction here is forgotten; a later batch of it is then taken as a new
+   * producer. Returns how many were removed.
+   */
+  removeExpired(now: number, expirationMs: number): number {
+    let removed = 0;
+    for (const [id, e] of this.producers) {
+      if (e.currentTxnFirstOffset < 0 && now - e.lastTimestamp >= expirationMs) {
+        this.producers.delete(id);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Forgets index entries wholly below the log start (retention, DeleteRecords). */
   pruneBelow(logStartOffset: number): void {
     if (this.aborted.length > 0 && this.aborted[0]!.lastOffset < logStartOffset) this.aborted = this.aborted.filter((a) => a.lastOffset >= logStartOffset);

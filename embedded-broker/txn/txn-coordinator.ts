@@ -12,6 +12,7 @@ import { coordinatorNodeFor } from '../group/coordinator-placement.js';
 import { ProducerIdAllocator } from './producer-id-allocator.js';
 import { TxnJournal } from './txn-journal.js';
 import { writeMarkers } from './txn-markers.js';
+import { startExpiryChecks } from './expiration.js';
 import { hasPartition, isPrepare, type TxnMetadata, type TxnOffset, type TxnPartition } from './txn-metadata.js';
 
 /** How often Ongoing transactions are checked against their timeout (Kafka: 10 s; the sandbox is snappier). */
@@ -34,6 +35,7 @@ export class TransactionCoordinator {
   /** producer id → transactional id, for the check every transactional produce makes. */
   private readonly byPid = new Map<number, string>();
   private timer: NodeJS.Timeout | null = null;
+  private stopExpiryChecks: (() => void) | null = null;
   private closed = false;
   /** Carried in markers; the sandbox has a single coordinator that is never fenced. */
   readonly coordinatorEpoch = 0;
@@ -52,6 +54,27 @@ export class TransactionCoordinator {
     }
     this.timer = setInterval(() => this.abortTimedOut(Date.now()), TIMEOUT_CHECK_MS);
     this.timer.unref();
+    this.stopExpiryChecks = startExpiryChecks(this.cluster, (now) => this.expireTransactionalIds(now));
+  }
+
+  /**
+   * Kafka's transactional.id.expiration.ms: an id whose last transaction ended (or that never
+   * began one) that long ago, with nothing completing, is forgotten; a tombstone in the
+   * journal keeps it forgotten. Its next InitProducerId starts afresh with a new producer id.
+   */
+  expireTransactionalIds(now: number): number {
+    const maxIdleMs = Number(this.cluster.brokerConfig('transactional.id.expiration.ms'));
+    let removed = 0;
+    for (const meta of [...this.txns.values()]) {
+      const idle = meta.state === 'Empty' || meta.state === 'CompleteCommit' || meta.state === 'CompleteAbort';
+      if (!idle || this.completions.has(meta.transactionalId) || now - meta.lastUpdate < maxIdleMs) continue;
+      this.journal.writeExpired(meta.transactionalId);
+      this.txns.delete(meta.transactionalId);
+      if (this.byPid.get(meta.producerId) === meta.transactionalId) this.byPid.delete(meta.producerId);
+      removed++;
+    }
+    if (removed > 0) this.cluster.log('info', `expired ${removed} idle transactional ids`);
+    return removed;
   }
 
   isCoordinator(transactionalId: string, nodeId: number): boolean {
@@ -314,6 +337,7 @@ export class TransactionCoordinator {
   close(): void {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    this.stopExpiryChecks?.();
     this.journal.close();
   }
 }
