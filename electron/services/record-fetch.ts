@@ -74,6 +74,10 @@ export async function fetchPartitions(
               retry = true;
               continue;
             }
+            // kafkajs' fetch throws on a partition error; our codec returns it: fail the same way.
+            if (p.errorCode !== 0) {
+              throw new ContractError('KAFKA_ERROR', `Reading ${topic}/${p.partition} failed with Kafka error code ${p.errorCode}${p.errorCode === 1 ? ' (OFFSET_OUT_OF_RANGE)' : ''}`, { errorCode: p.errorCode, partition: p.partition });
+            }
             const from = BigInt(todo.find((x) => x.partition === p.partition)?.offset ?? '0');
             // A compressed batch comes back whole, so it can start before the offset we asked for.
             let start = 0;
