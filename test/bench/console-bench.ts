@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import kafkajs from 'kafkajs';
 import WebSocket from 'ws';
@@ -249,7 +250,7 @@ async function benchScan(app: App): Promise<void> {
   record({ section: 'scan', metric: 'kcat -C plain consume, same topic', value: Math.round(kcatCount / (kcatMs / 1000)), unit: 'msg/s' });
 
   const scan = async (filter: { text?: string; js?: string; jsTimeoutMs?: number }, count: number) => {
-    const elu0 = performance.eventLoopUtilization();
+    const elu0 = nodePerformance.eventLoopUtilization();
     const cpu0 = process.cpuUsage();
     const t1 = performance.now();
     const r = await app.api.call('messages.browse', {
@@ -263,7 +264,7 @@ async function benchScan(app: App): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     // Main-thread busy share and whole-process CPU (main + sandbox thread): tells a saturated
     // console thread from one waiting on the broker or on a busy machine.
-    const elu = performance.eventLoopUtilization(elu0).utilization;
+    const elu = nodePerformance.eventLoopUtilization(elu0).utilization;
     return { rate: Math.round(r.stats.scanned / secs), scanned: r.stats.scanned, matched: r.stats.matched, stoppedBy: r.stats.stoppedBy, elu, cpuSecs: (cpu.user + cpu.system) / 1e6, secs };
   };
   const text = await scan({ text: 'needle-order' }, SCAN_MESSAGES);
