@@ -15,6 +15,7 @@ import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
 import { maxTimestampInLog, offsetForTimestampInLog, readFromSegments, segmentIndexFor } from './log-read.js';
 import { CLEAN_SHUTDOWN_FILE, LEADER_EPOCH_FILE, LOG_START_OFFSET_FILE, openLogDir } from './log-open.js';
 import { LogSegment } from './segment.js';
+import { TailCache } from './tail-cache.js';
 import type { LogListener } from './log-listener.js';
 
 export { DEFAULT_LOG_CONFIG, type LogConfig };
@@ -41,6 +42,8 @@ export class PartitionLog {
   private closed = false;
   /** txn/ producer state for this replica (see log-listener.ts); null for a bare log. */
   private listener: LogListener | null = null;
+  /** The newest leader-appended batches, in memory, for fetches at the tail (tail-cache.ts). */
+  private readonly tail = new TailCache();
 
   private constructor(readonly dir: string, config: LogConfig, private readonly now: () => number,
     segments: LogSegment[], startOffset: number, epochs: LeaderEpochCache) {
@@ -134,6 +137,7 @@ export class PartitionLog {
       pos += b.size;
     }
     this.active.append(records, total, batches, this.config.indexIntervalBytes);
+    this.tail.add(records, total, batches);
     this.totalBytes += total;
     this.epochs.assign(opts.leaderEpoch, baseOffset);
     this.afterAppend(messages, opts.now);
@@ -157,6 +161,7 @@ export class PartitionLog {
     const total = this.totalSize(records, batches);
     const now = this.now();
     this.maybeRoll(total, expected - 1, now);
+    this.tail.clear(); // it holds leader appends only; a gap would make it end early
     this.active.append(records, total, batches, this.config.indexIntervalBytes);
     this.totalBytes += total;
     for (const b of batches) this.epochs.assign(b.partitionLeaderEpoch, b.baseOffset);
@@ -210,7 +215,8 @@ export class PartitionLog {
     if (offset < this.startOffset || offset > this.logEndOffset) {
       throw new OffsetOutOfRangeError(offset, this.startOffset, this.logEndOffset);
     }
-    return readFromSegments(this.segments, offset, maxBytes, maxOffsetExclusive, minOneBatch);
+    return this.tail.read(offset, maxBytes, maxOffsetExclusive, minOneBatch)
+      ?? readFromSegments(this.segments, offset, maxBytes, maxOffsetExclusive, minOneBatch);
   }
 
   offsetForTimestamp(ts: number): { offset: number; timestamp: number } | null {
@@ -303,6 +309,7 @@ export class PartitionLog {
   truncateTo(offset: number): void {
     this.ensureOpen();
     if (offset >= this.logEndOffset) return;
+    this.tail.clear();
     if (offset <= this.startOffset || offset <= this.segments[0]!.baseOffset) {
       this.truncateFullyAndStartAt(offset);
       return;
@@ -335,6 +342,7 @@ export class PartitionLog {
 
   truncateFullyAndStartAt(offset: number): void {
     this.ensureOpen();
+    this.tail.clear();
     for (const seg of this.segments) seg.deleteFiles(0);
     this.segments = [LogSegment.create(this.dir, offset, this.now(), this.config.indexIntervalBytes)];
     this.totalBytes = 0;
@@ -355,6 +363,7 @@ export class PartitionLog {
   close(): void {
     if (this.closed) return;
     this.listener?.closing();
+    this.tail.clear();
     const active = this.active;
     active.sealTimeIndex();
     this.epochs.sync();
@@ -374,11 +383,13 @@ export class PartitionLog {
    */
   abandon(): void {
     if (this.closed) return;
+    this.tail.clear();
     for (const seg of this.segments) seg.close();
     this.closed = true;
   }
 
   deleteFromDisk(): void {
+    this.tail.clear();
     if (!this.closed) for (const seg of this.segments) seg.close();
     this.closed = true;
     fs.rmSync(this.dir, { recursive: true, force: true });

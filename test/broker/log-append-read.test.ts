@@ -136,8 +136,13 @@ describe('PartitionLog read semantics', () => {
   });
 
   it('reads across segments until the end', () => {
-    const { log, sizes } = fill();
+    const { log: written, sizes } = fill();
+    const cached = Buffer.concat(written.read(0, 1 << 20, 60, false).chunks);
+    written.close();
+    // Reopened: an empty tail cache, so this reads the segment files, one chunk per segment.
+    const log = PartitionLog.open(dir, cfg({ segmentBytes: 1000, indexIntervalBytes: 100 }));
     expect(log.segmentCount).toBeGreaterThan(2);
+    expect(Buffer.concat(log.read(0, 1 << 20, 60, false).chunks).equals(cached)).toBe(true);
     const r = log.read(0, 1 << 20, 60, false);
     expect(r.chunks.length).toBe(log.segmentCount);
     expect(r.bytes).toBe(sizes.reduce((a, b) => a + b, 0));
