@@ -100,6 +100,72 @@ class Cursor {
   }
 }
 
+/**
+ * One record as kafkajs shapes it, decoded on demand: a scan that filters out most records
+ * only walks their length prefixes, and the text filter can look at the raw bytes first
+ * (`rawRange`). Key, value and header values are views into the response, never copies.
+ */
+export class LazyRecord implements RawRecord {
+  private fields: { key: Buffer | null; value: Buffer | null; headers: RawRecord['headers'] } | null = null;
+  readonly isControlRecord?: boolean;
+
+  constructor(
+    private readonly body: Buffer,
+    /** Where key length starts and where the record ends, in `body`. */
+    private readonly fieldsStart: number,
+    private readonly end: number,
+    private readonly offsetNumber: number,
+    private readonly timestampNumber: number,
+    isControl: boolean,
+  ) {
+    if (isControl) this.isControlRecord = true;
+  }
+
+  /** The record's key, value and headers as one byte range: a superset to pre-test a text filter on. */
+  get rawRange(): { buf: Buffer; start: number; end: number } {
+    return { buf: this.body, start: this.fieldsStart, end: this.end };
+  }
+
+  get offset(): string {
+    return String(this.offsetNumber);
+  }
+
+  get timestamp(): string {
+    return String(this.timestampNumber);
+  }
+
+  get key(): Buffer | null {
+    return this.decoded().key;
+  }
+
+  get value(): Buffer | null {
+    return this.decoded().value;
+  }
+
+  get headers(): RawRecord['headers'] {
+    return this.decoded().headers;
+  }
+
+  private decoded() {
+    if (this.fields) return this.fields;
+    const c = new Cursor(this.body);
+    c.at = this.fieldsStart;
+    const key = c.bytes(c.varint());
+    const value = c.bytes(c.varint());
+    const headerCount = c.varint();
+    const headers: RawRecord['headers'] = {};
+    for (let h = 0; h < headerCount; h++) {
+      const hk = c.bytes(c.varint())!.toString('utf8');
+      const hv = c.bytes(c.varint());
+      const prev = headers[hk];
+      // Repeated header keys become arrays, as kafkajs shows them.
+      headers[hk] = prev === undefined ? hv : Array.isArray(prev) ? [...prev, hv as Buffer] : [prev as Buffer, hv as Buffer];
+    }
+    this.fields = { key, value, headers };
+    return this.fields;
+  }
+}
+
 /** Decodes the records of one partition's record set; null for an old (magic < 2) format. */
 async function decodeRecordSet(buf: Buffer): Promise<RawRecord[] | null> {
   const out: RawRecord[] = [];
@@ -127,29 +193,13 @@ async function decodeRecordSet(buf: Buffer): Promise<RawRecord[] | null> {
     const c = new Cursor(body);
     const base = Number(baseOffset);
     for (let i = 0; i < count && c.at < body.length; i++) {
-      c.varint(); // record length
-      c.i8(); // record attributes (unused)
+      const length = c.varint();
+      const recordEnd = c.at + length;
+      c.at += 1; // record attributes (unused)
       const tsDelta = c.varlong();
       const offsetDelta = c.varint();
-      const key = c.bytes(c.varint());
-      const value = c.bytes(c.varint());
-      const headerCount = c.varint();
-      const headers: RawRecord['headers'] = {};
-      for (let h = 0; h < headerCount; h++) {
-        const hk = c.bytes(c.varint())!.toString('utf8');
-        const hv = c.bytes(c.varint());
-        const prev = headers[hk];
-        // Repeated header keys become arrays, as kafkajs shows them.
-        headers[hk] = prev === undefined ? hv : Array.isArray(prev) ? [...prev, hv as Buffer] : [prev as Buffer, hv as Buffer];
-      }
-      out.push({
-        key,
-        value,
-        headers,
-        offset: String(base + offsetDelta),
-        timestamp: String(logAppendTime ? maxTimestamp : baseTimestamp + tsDelta),
-        ...(isControl ? { isControlRecord: true } : {}),
-      });
+      out.push(new LazyRecord(body, c.at, recordEnd, base + offsetDelta, logAppendTime ? maxTimestamp : baseTimestamp + tsDelta, isControl));
+      c.at = recordEnd;
     }
     pos = end;
   }

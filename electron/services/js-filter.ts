@@ -86,11 +86,11 @@ export function compileJsPredicate(source: string, timeoutMs: number): MessagePr
  * in place (memchr-speed indexOf for the first letter in either case, then a byte compare), so
  * scanning a million messages allocates no strings; other needles decode and lower-case.
  */
-export function bytesContainsIgnoreCase(needle: string): (buf: Buffer | null | undefined) => boolean {
+export function bytesContainsIgnoreCase(needle: string): (buf: Buffer | null | undefined, start?: number, end?: number) => boolean {
   const lower = needle.toLowerCase();
   // eslint-disable-next-line no-control-regex
   if (!/^[\x00-\x7f]*$/.test(needle) || lower.length === 0) {
-    return (buf) => buf !== null && buf !== undefined && buf.toString('utf8').toLowerCase().includes(lower);
+    return (buf, start = 0, end = buf?.length ?? 0) => buf !== null && buf !== undefined && buf.toString('utf8', start, end).toLowerCase().includes(lower);
   }
   const lo = Buffer.from(lower, 'latin1');
   const up = Buffer.from(needle.toUpperCase(), 'latin1');
@@ -104,15 +104,17 @@ export function bytesContainsIgnoreCase(needle: string): (buf: Buffer | null | u
     }
     return true;
   };
-  const scanFor = (buf: Buffer, first: number) => {
-    for (let at = buf.indexOf(first); at !== -1 && at + n <= buf.length; at = buf.indexOf(first, at + 1)) {
+  const scanFor = (buf: Buffer, first: number, start: number, end: number) => {
+    for (let at = buf.indexOf(first, start); at !== -1 && at + n <= end; at = buf.indexOf(first, at + 1)) {
       if (restMatches(buf, at)) return true;
     }
     return false;
   };
-  return (buf) => {
-    if (buf === null || buf === undefined || buf.length < n) return false;
-    return scanFor(buf, firstLo) || (firstUp !== firstLo && scanFor(buf, firstUp));
+  return (buf, start = 0, end = buf?.length ?? 0) => {
+    if (buf === null || buf === undefined || end - start < n) return false;
+    // indexOf has no end bound: search a view, or a miss would scan the rest of the buffer.
+    const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
+    return scanFor(view, firstLo, 0, view.length) || (firstUp !== firstLo && scanFor(view, firstUp, 0, view.length));
   };
 }
 
@@ -122,6 +124,9 @@ export function compileFilter(filter: FilterInput | undefined): MessagePredicate
   const js = filter.js ? compileJsPredicate(filter.js, filter.jsTimeoutMs) : null;
   return (partition, record) => {
     if (contains !== null) {
+      // Records read by our fetch codec expose their raw bytes: most misses end here, undecoded.
+      const range = (record as { rawRange?: { buf: Buffer; start: number; end: number } }).rawRange;
+      if (range && !contains(range.buf, range.start, range.end)) return false;
       if (!contains(record.value) && !contains(record.key) && !headerEntries(record.headers).some((h) => contains(h.value))) return false;
     }
     return js ? js(partition, record) : true;

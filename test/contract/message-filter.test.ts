@@ -16,3 +16,15 @@ describe('bytesContainsIgnoreCase', () => {
     });
   }
 });
+
+describe('bytesContainsIgnoreCase over a range', () => {
+  it('looks only inside [start, end)', () => {
+    const test = bytesContainsIgnoreCase('needle');
+    const buf = Buffer.from('needle....NEEDLE....nee|dle');
+    expect(test(buf, 1, 10)).toBe(false);
+    expect(test(buf, 10, 16)).toBe(true);
+    expect(test(buf, 10, 15)).toBe(false);
+    expect(test(buf, 16)).toBe(false);
+    expect(test(buf, 0, 6)).toBe(true);
+  });
+});
