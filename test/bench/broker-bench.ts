@@ -1,8 +1,13 @@
 // `npm run bench:broker`: Keel's sandbox against librdkafka's mock cluster, both driven by
-// the same librdkafka load tool in the same run. Prints a table and one JSON line.
+// the same librdkafka load tool in the same run; then, in the same run, replication's cost
+// (replication-bench.ts: acks=all RF 3 vs acks=1 RF 1, failover) and exactly-once's cost
+// (txn-bench.ts: idempotent and transactional vs plain acks=all). One table, one JSON line.
 //   --messages N   messages per throughput run (default 120000, 1 KiB each: librdkafka's
 //                  mock keeps only about 5 MB per partition, so more would not be read back)
 //   --rss-gib G    data produced before reading the sandbox's RSS (default 2)
+//   --replication-seconds S, --failover-trials N   (defaults 5 and 20)
+//   --txn-messages N                               (default 100000, 512 B each)
+//   --core-only    skip the replication and exactly-once sections
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,8 +16,19 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { runLoad, startMockCluster } from './native-tools.js';
 import { bundleSandbox, startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
+import { runReplicationBench, type ReplicationResult } from './replication-bench.js';
+import { runTxnBench, type TxnResult } from './txn-bench.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '120000' }, 'rss-gib': { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '120000' },
+    'rss-gib': { type: 'string', default: '2' },
+    'replication-seconds': { type: 'string', default: '5' },
+    'failover-trials': { type: 'string', default: '20' },
+    'txn-messages': { type: 'string', default: '100000' },
+    'core-only': { type: 'boolean', default: false },
+  },
+});
 const MESSAGES = Number(values.messages);
 const RSS_GIB = Number(values['rss-gib']);
 const SIZE = 1024;
@@ -87,7 +103,14 @@ async function main() {
     return { producedBytes: (produced.messages ?? 0) * SIZE, rssMiB: sandbox.rssBytes() / 1024 / 1024 };
   });
 
-  const rows = [
+  let replication: ReplicationResult | null = null;
+  let txn: TxnResult | null = null;
+  if (!values['core-only']) {
+    replication = await runReplicationBench(Number(values['replication-seconds']), Number(values['failover-trials']));
+    txn = await runTxnBench(Number(values['txn-messages']), 512);
+  }
+
+  const rows: unknown[][] = [
     ['produce MB/s (acks=1, 1 KiB, 32 partitions)', keel.produce.mbPerSec, mockProduce.mbPerSec, ratio(keel.produce.mbPerSec, mockProduce.mbPerSec), '>= 1.0x'],
     ['consume MB/s', keel.consume.mbPerSec, mockConsume.mbPerSec, ratio(keel.consume.mbPerSec, mockConsume.mbPerSec), '>= 1.0x'],
     ['produce->consume p50 ms', keel.latency.p50Ms, mockLatency.p50Ms, '', ''],
@@ -95,11 +118,27 @@ async function main() {
     ['start to first Metadata ms (median of 5)', starts[2], '', '', '<= 300 ms'],
     [`RSS MiB after producing ${RSS_GIB} GiB`, rss.rssMiB.toFixed(0), '', '', '<= 250 MiB'],
   ];
+  if (replication) {
+    const { acks1Rf1, acksAllRf3, failoverMs } = replication;
+    rows.push(
+      ['acks=1 RF 1 MiB/s (raw pipelined producer)', acks1Rf1.mibPerSec, '', '', ''],
+      ['acks=all RF 3 min.insync=2 MiB/s', acksAllRf3.mibPerSec, '', `${replication.ratio.toFixed(2)}x`, '>= 0.5x'],
+      [`failover p50 / max ms (${failoverMs.trials.length} trials)`, `${failoverMs.p50} / ${failoverMs.max}`, '', '', '<= 1000 ms'],
+    );
+  }
+  if (txn) {
+    const { plain, idempotent, txn: transactional } = txn.runs;
+    rows.push(
+      ['plain acks=all RF 3 msg/s (512 B)', String(plain!.msgPerSec), '', '', ''],
+      ['idempotent acks=all msg/s', String(idempotent!.msgPerSec), '', `${txn.idempotentRatio.toFixed(2)}x`, '>= 0.9x'],
+      ['transactional (100 msg/txn) msg/s', String(transactional!.msgPerSec), '', `${(transactional!.msgPerSec / plain!.msgPerSec).toFixed(2)}x`, ''],
+    );
+  }
   const widths = [46, 12, 12, 9, 10];
   const line = (cells: unknown[]) => cells.map((c, i) => String(c ?? '').padEnd(widths[i]!)).join(' ');
   console.log(line(['measure', 'keel', 'mock', 'ratio', 'target']));
   for (const row of rows) console.log(line(row.map((c) => (typeof c === 'number' ? c.toFixed(2) : c))));
-  Object.assign(results, { keel, mock: { produce: mockProduce, consume: mockConsume, latency: mockLatency }, startMs: starts, rss });
+  Object.assign(results, { keel, mock: { produce: mockProduce, consume: mockConsume, latency: mockLatency }, startMs: starts, rss, replication, txn });
   console.log(JSON.stringify(results));
 }
 

@@ -5,6 +5,7 @@
 //  2. Failover: time from "stop <leader>" to the first acks=all produce acknowledged by the
 //     new leader, p50 and max over 20 trials (target: at most 1 s).
 // Options: --seconds S per throughput run (default 5), --trials N (default 20).
+// `npm run bench:broker` runs the same measurement (runReplicationBench) in its own run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,9 +17,6 @@ import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch.js
 import { decodeResponseFrame } from '../../embedded-broker/protocol/frame.js';
 import { createTopic, metadataView, sleep, waitFor } from '../helpers/replication.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, trials: { type: 'string', default: '20' } } });
-const SECONDS = Number(values.seconds);
-const TRIALS = Number(values.trials);
 const SIZE = 1024;
 const PARTITIONS = 12;
 const RECORDS_PER_BATCH = 16;
@@ -48,11 +46,11 @@ async function startSandbox(dataDir: string): Promise<Sandbox> {
 }
 
 /** Pipelined producer: per partition one connection to its leader and IN_FLIGHT requests outstanding. */
-async function throughput(bootstrap: string[], topic: string, acks: number): Promise<{ msgPerSec: number; mibPerSec: number }> {
+async function throughput(bootstrap: string[], topic: string, acks: number, seconds: number): Promise<{ msgPerSec: number; mibPerSec: number }> {
   const md = await metadataView(bootstrap[0]!, topic);
   const value = Buffer.alloc(SIZE, 0x61);
   const batch = () => buildRecordBatch({ records: Array.from({ length: RECORDS_PER_BATCH }, () => ({ value })) });
-  const deadline = Date.now() + SECONDS * 1000;
+  const deadline = Date.now() + seconds * 1000;
   let acked = 0;
   const started = Date.now();
   await Promise.all(md.partitions.map(async (p) => {
@@ -116,38 +114,58 @@ async function failoverTrial(sandbox: Sandbox, topic: string): Promise<number> {
   return elapsed;
 }
 
-async function main(): Promise<void> {
+export interface ReplicationResult {
+  bench: 'replication';
+  messageBytes: number;
+  acks1Rf1: { msgPerSec: number; mibPerSec: number };
+  acksAllRf3: { msgPerSec: number; mibPerSec: number };
+  ratio: number;
+  failoverMs: { p50: number; max: number; trials: number[] };
+}
+
+/** Throughput (acks=1 RF 1 vs acks=all RF 3) and failover trials against a fresh sandbox. */
+export async function runReplicationBench(seconds = 5, trialCount = 20): Promise<ReplicationResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-repl-bench-'));
   const sandbox = await startSandbox(dataDir);
   try {
     await createTopic(sandbox.bootstrap, { name: 'bench-rf1', partitions: PARTITIONS, replicationFactor: 1 });
     await createTopic(sandbox.bootstrap, { name: 'bench-rf3', partitions: PARTITIONS, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
     await createTopic(sandbox.bootstrap, { name: 'bench-failover', partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
-    await throughput(sandbox.bootstrap, 'bench-rf1', 1); // warm-up (JIT, page cache) — not reported
-    const rf1 = await throughput(sandbox.bootstrap, 'bench-rf1', 1);
-    const rf3 = await throughput(sandbox.bootstrap, 'bench-rf3', -1);
+    await throughput(sandbox.bootstrap, 'bench-rf1', 1, 1); // warm-up (JIT, page cache) — not reported
+    const rf1 = await throughput(sandbox.bootstrap, 'bench-rf1', 1, seconds);
+    const rf3 = await throughput(sandbox.bootstrap, 'bench-rf3', -1, seconds);
     const trials: number[] = [];
-    for (let i = 0; i < TRIALS; i++) trials.push(await failoverTrial(sandbox, 'bench-failover'));
+    for (let i = 0; i < trialCount; i++) trials.push(await failoverTrial(sandbox, 'bench-failover'));
     const sorted = [...trials].sort((a, b) => a - b);
-    const p50 = sorted[Math.floor((sorted.length - 1) / 2)]!;
-    const max = sorted[sorted.length - 1]!;
-    const ratio = rf3.msgPerSec / rf1.msgPerSec;
-    const rows = [
-      ['acks=1, RF 1 (msg/s, MiB/s)', `${rf1.msgPerSec.toFixed(0)}`, `${rf1.mibPerSec.toFixed(1)}`, ''],
-      ['acks=all, RF 3, min.insync=2', `${rf3.msgPerSec.toFixed(0)}`, `${rf3.mibPerSec.toFixed(1)}`, `${ratio.toFixed(2)}× (target ≥ 0.5×) ${ratio >= 0.5 ? 'OK' : 'MISS'}`],
-      [`failover p50 / max over ${TRIALS} (ms)`, `${p50}`, `${max}`, `target ≤ 1000 ms ${max <= 1000 ? 'OK' : 'MISS'}`],
-    ];
-    const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-    process.stdout.write(`\nKeel replication bench (${os.cpus().length} cores, ${SECONDS} s runs, ${SIZE} B messages, ${PARTITIONS} partitions, ${IN_FLIGHT}×${RECORDS_PER_BATCH}-record requests in flight per partition)\n`);
-    for (const r of rows) process.stdout.write(`  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
-    process.stdout.write(`${JSON.stringify({ bench: 'replication', messageBytes: SIZE, acks1Rf1: rf1, acksAllRf3: rf3, ratio, failoverMs: { p50, max, trials } })}\n`);
+    const p50 = sorted[Math.floor((sorted.length - 1) / 2)] ?? -1;
+    const max = sorted[sorted.length - 1] ?? -1;
+    return { bench: 'replication', messageBytes: SIZE, acks1Rf1: rf1, acksAllRf3: rf3, ratio: rf3.msgPerSec / rf1.msgPerSec, failoverMs: { p50, max, trials } };
   } finally {
     if (sandbox.child.pid !== undefined && sandbox.child.exitCode === null) process.kill(sandbox.child.pid, 'SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`replication bench failed: ${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, trials: { type: 'string', default: '20' } } });
+  const seconds = Number(values.seconds);
+  const r = await runReplicationBench(seconds, Number(values.trials));
+  const { acks1Rf1: rf1, acksAllRf3: rf3, ratio, failoverMs: { p50, max, trials } } = r;
+  const rows = [
+    ['acks=1, RF 1 (msg/s, MiB/s)', `${rf1.msgPerSec.toFixed(0)}`, `${rf1.mibPerSec.toFixed(1)}`, ''],
+    ['acks=all, RF 3, min.insync=2', `${rf3.msgPerSec.toFixed(0)}`, `${rf3.mibPerSec.toFixed(1)}`, `${ratio.toFixed(2)}× (target ≥ 0.5×) ${ratio >= 0.5 ? 'OK' : 'MISS'}`],
+    [`failover p50 / max over ${trials.length} (ms)`, `${p50}`, `${max}`, `target ≤ 1000 ms ${max <= 1000 ? 'OK' : 'MISS'}`],
+  ];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
+  process.stdout.write(`\nKeel replication bench (${os.cpus().length} cores, ${seconds} s runs, ${SIZE} B messages, ${PARTITIONS} partitions, ${IN_FLIGHT}×${RECORDS_PER_BATCH}-record requests in flight per partition)\n`);
+  for (const row of rows) process.stdout.write(`  ${row.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+}
+
+// Runs only as its own entry; broker-bench.ts imports runReplicationBench.
+if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    process.stderr.write(`replication bench failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+}
