@@ -1,182 +1,317 @@
-// The payload of one history record, deflated. Two kinds:
-//   DICT  — new series keys with their ids (a file is self-contained: ids restart per file),
-//   FRAME — one timestamp and, for every series present, its values as zigzag-varint deltas
-//           against the previous values of the same series in the same file.
-// Offsets move steadily, so deltas are small and repeat; deflate turns runs of equal deltas
-// (idle or steady partitions) into almost nothing.
-import zlib from 'node:zlib';
+// The payload of one history record (not compressed, so a reader can jump over what it does
+// not want). Two kinds:
+//   DICT  — new series: section, entity id, local id, value count, key (ids restart per file,
+//           so each file stands alone and its first frame carries every value in full);
+//   FRAME — t, then per section (topics, then groups):
+//             nDir, nDir × [u32 previous entity id + 1, u32 chunk offset]   every 16th chunk
+//             areaLen, chunks: [entity id gap][byte length][entries]
+//           an entry: [(local id gap) × 2 + removed], then per value the zigzag difference
+//           from the prediction (codec-state.ts). A series with no entry kept its prediction.
+// The sparse directory lets a one-group query binary-search each frame instead of walking
+// every changed entity.
+import { ByteReader, ByteWriter } from './byte-io.js';
+import { CodecState, Section, timeLagField, type Entity, type SeriesState } from './codec-state.js';
+import type { Tier } from './history-store.js';
 
 export const enum RecordKind {
   Dict = 1,
   Frame = 2,
 }
 
-export class ByteWriter {
-  private buf = Buffer.allocUnsafe(4096);
-  private pos = 0;
+const DIR_STRIDE = 16;
+const SECTIONS = [Section.Topics, Section.Groups] as const;
 
-  private ensure(n: number) {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
-  /** Unsigned varint for any non-negative integer up to 2^53 (arithmetic, not 32-bit bit ops). */
-  uvarint(v: number) {
-    this.ensure(8);
-    while (v >= 128) {
-      this.buf[this.pos++] = (v % 128) | 128;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.pos++] = v;
-  }
-
-  svarint(v: number) {
-    this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
-  }
-
-  string(s: string) {
-    const b = Buffer.from(s, 'utf8');
-    this.uvarint(b.length);
-    this.ensure(b.length);
-    b.copy(this.buf, this.pos);
-    this.pos += b.length;
-  }
-
-  finish(): Buffer {
-    return this.buf.subarray(0, this.pos);
-  }
-}
-
-export class ByteReader {
-  pos = 0;
-  constructor(private readonly buf: Buffer) {}
-
-  get done() {
-    return this.pos >= this.buf.length;
-  }
-
-  uvarint(): number {
-    let result = 0;
-    let mul = 1;
-    for (;;) {
-      if (this.pos >= this.buf.length) throw new Error('varint past end of record');
-      const b = this.buf[this.pos++]!;
-      result += (b & 127) * mul;
-      if (b < 128) return result;
-      mul *= 128;
-    }
-  }
-
-  svarint(): number {
-    const u = this.uvarint();
-    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
-  }
-
-  string(): string {
-    const n = this.uvarint();
-    const s = this.buf.toString('utf8', this.pos, this.pos + n);
-    this.pos += n;
-    return s;
-  }
-}
-
-export interface DecodedFrame {
-  t: number;
-  /** series id → values (already un-delta'd). */
-  values: Map<number, number[]>;
-}
-
-/** Encoder state for one file: ids and the last values each series wrote. */
 export class FrameEncoder {
-  readonly ids = new Map<string, number>();
-  private readonly last = new Map<number, number[]>();
+  readonly state: CodecState;
+  private readonly area = new ByteWriter(1 << 16);
+  private readonly chunk = new ByteWriter(1024);
+
+  /** A CodecState from a decoder that read the file so far continues that file. */
+  constructor(tier: Tier | CodecState) {
+    this.state = typeof tier === 'string' ? new CodecState(tier) : tier;
+  }
 
   /** Returns the payloads to append: a DICT record when new keys appeared, then the FRAME. */
   encode(t: number, entries: Array<[key: string, values: number[]]>): Buffer[] {
-    const fresh: Array<[number, string]> = [];
-    const rows: Array<[number, number[]]> = [];
+    const st = this.state;
+    const tick = ++st.tick;
+    const fresh: SeriesState[] = [];
     for (const [key, values] of entries) {
-      let id = this.ids.get(key);
-      if (id === undefined) {
-        id = this.ids.size;
-        this.ids.set(key, id);
-        fresh.push([id, key]);
-      }
-      rows.push([id, values]);
+      let s = st.byKey.get(key);
+      if (!s) fresh.push((s = st.add(key, st.tier === 'raw' && key[0] === 'g' ? 2 : values.length)));
+      s.seenTick = tick;
+      s.pending = values;
     }
     const out: Buffer[] = [];
     if (fresh.length > 0) {
       const w = new ByteWriter();
       w.uvarint(RecordKind.Dict);
       w.uvarint(fresh.length);
-      for (const [id, key] of fresh) {
-        w.uvarint(id);
-        w.string(key);
+      for (const s of fresh) {
+        w.uvarint(s.entity.section);
+        w.uvarint(s.entity.id);
+        w.uvarint(s.local);
+        w.uvarint(s.width);
+        w.string(s.key);
       }
-      out.push(zlib.deflateRawSync(w.finish()));
+      out.push(w.finish());
     }
-    rows.sort((a, b) => a[0] - b[0]);
-    const w = new ByteWriter();
+    const w = new ByteWriter(1 << 16);
     w.uvarint(RecordKind.Frame);
     w.uvarint(t);
-    w.uvarint(rows.length);
-    let prevId = -1;
-    for (const [id, values] of rows) {
-      w.uvarint(id - prevId - 1);
-      prevId = id;
-      const prev = this.last.get(id);
-      w.uvarint(values.length);
-      for (let i = 0; i < values.length; i++) w.svarint(values[i]! - (prev?.[i] ?? 0));
-      this.last.set(id, values);
+    for (const section of SECTIONS) {
+      const area = this.area;
+      area.reset();
+      const dir: number[] = [];
+      let prevId = -1;
+      let chunks = 0;
+      for (const e of st.entities[section]) {
+        this.chunk.reset();
+        this.encodeEntity(e, tick, t);
+        if (this.chunk.length === 0) continue;
+        if (chunks++ % DIR_STRIDE === 0) dir.push(prevId + 1, area.length);
+        area.uvarint(e.id - prevId - 1);
+        area.uvarint(this.chunk.length);
+        area.bytes(this.chunk.view());
+        prevId = e.id;
+      }
+      w.uvarint(dir.length / 2);
+      for (const v of dir) w.u32(v);
+      w.uvarint(area.length);
+      w.bytes(area.view());
     }
-    out.push(zlib.deflateRawSync(w.finish()));
+    st.prevT = t;
+    out.push(w.finish());
     return out;
   }
 
-  /** Rebuilds the state from a file's existing records, so appends continue the delta chain. */
-  replay(records: Buffer[]): void {
-    const d = new FrameDecoder();
-    for (const r of records) {
-      const f = d.decode(r);
-      if (f) for (const [id, v] of f.values) this.last.set(id, v);
+  private encodeEntity(e: Entity, tick: number, t: number): void {
+    const st = this.state;
+    const c = this.chunk;
+    let prevLocal = -1;
+    const entry = (s: SeriesState, removed: boolean) => {
+      c.uvarint((s.local - prevLocal - 1) * 2 + (removed ? 1 : 0));
+      prevLocal = s.local;
+    };
+    for (const s of e.series) {
+      if (s.seenTick !== tick) {
+        if (s.live) {
+          entry(s, true);
+          s.live = false;
+          s.lag = null;
+        }
+        continue;
+      }
+      const v = s.pending!;
+      if (st.isRawGroup(s)) {
+        const end = st.endNow(s);
+        const cField = v[0] ?? 0;
+        const cPred = st.predictCommitted(s, end);
+        const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
+        const tField = timeLagField(v, t);
+        const tPred = st.predictTimeLag(s, lag);
+        if (!s.live || cField !== cPred || tField !== tPred) {
+          entry(s, false);
+          c.svarint(cField - cPred);
+          c.svarint(tField - tPred);
+        }
+        st.commitRawGroup(s, cField, tField, end, t, false);
+        continue;
+      }
+      const prev = s.stored;
+      let same = s.live && prev !== null;
+      for (let i = 0; same && i < s.width; i++) same = (v[i] ?? 0) === prev![i];
+      if (!same) {
+        entry(s, false);
+        for (let i = 0; i < s.width; i++) c.svarint((v[i] ?? 0) - (prev?.[i] ?? 0));
+        s.stored = v.slice(0, s.width);
+      }
+      s.live = true;
     }
-    for (const [id, key] of d.keys) this.ids.set(key, id);
   }
 }
 
-export class FrameDecoder {
-  /** id → key */
-  readonly keys = new Map<number, string>();
-  private readonly last = new Map<number, number[]>();
+export interface SeriesFilter {
+  /** Entities (topics or groups, by name) whose series the caller may want. */
+  entity(section: Section, name: string): boolean;
+  key(key: string): boolean;
+}
 
-  /** Decodes one record; DICT records update the key table and return null. */
-  decode(payload: Buffer, wanted?: (id: number) => boolean): DecodedFrame | null {
-    const r = new ByteReader(zlib.inflateRawSync(payload));
+export const ALL: SeriesFilter = { entity: () => true, key: () => true };
+
+export interface DecodedFrame {
+  t: number;
+  rows: Map<string, number[]>;
+}
+
+/** Reads one file's records in order, decoding only the entities the filter (and their lag inputs) needs. */
+export class FrameDecoder {
+  readonly state: CodecState;
+  private decodeIds: [number[], number[]] = [[], []];
+  private dirty = false;
+  private readonly neededTopics = new Set<string>();
+
+  constructor(
+    tier: Tier,
+    private readonly filter: SeriesFilter = ALL,
+  ) {
+    this.state = new CodecState(tier);
+  }
+
+  private primed = false;
+
+  /**
+   * Reads every DICT record of the file first, so which topics a wanted group needs (for its
+   * lag) is known before the first frame; an entity decoded only from the middle of a file
+   * would have missed its earlier differences.
+   */
+  prime(records: Buffer[]): void {
+    for (const rec of records) if (rec[0] === RecordKind.Dict) this.readDict(new ByteReader(rec, 1));
+    this.primed = true;
+  }
+
+  /** DICT records update the dictionary and return null; FRAME records return rows when t is in [from, to]. */
+  decode(payload: Buffer, from = -Infinity, to = Infinity): DecodedFrame | null {
+    const r = new ByteReader(payload);
     const kind = r.uvarint();
     if (kind === RecordKind.Dict) {
-      const n = r.uvarint();
-      for (let i = 0; i < n; i++) {
-        const id = r.uvarint();
-        this.keys.set(id, r.string());
-      }
+      if (!this.primed) this.readDict(r);
       return null;
     }
     if (kind !== RecordKind.Frame) throw new Error(`unknown history record kind ${kind}`);
+    if (this.dirty) this.refreshIds();
     const t = r.uvarint();
-    const n = r.uvarint();
-    const values = new Map<number, number[]>();
-    let id = -1;
-    for (let i = 0; i < n; i++) {
-      id += r.uvarint() + 1;
-      const k = r.uvarint();
-      const prev = this.last.get(id);
-      const v = new Array<number>(k);
-      for (let j = 0; j < k; j++) v[j] = r.svarint() + (prev?.[j] ?? 0);
-      this.last.set(id, v);
-      if (!wanted || wanted(id)) values.set(id, v);
+    for (const section of SECTIONS) this.readSection(r, section, t);
+    this.state.prevT = t;
+    if (t < from || t > to) return { t, rows: new Map() };
+    const rows = new Map<string, number[]>();
+    for (const section of SECTIONS) {
+      for (const id of this.decodeIds[section]) {
+        for (const s of this.state.entities[section][id]!.series) if (s.emit && s.live) rows.set(s.key, (s.out ?? s.stored)!.slice());
+      }
     }
-    return { t, values };
+    return { t, rows };
+  }
+
+  private readDict(r: ByteReader) {
+    const st = this.state;
+    const n = r.uvarint();
+    for (let i = 0; i < n; i++) {
+      const section = r.uvarint() as Section;
+      const entityId = r.uvarint();
+      const local = r.uvarint();
+      const width = r.uvarint();
+      const s = st.add(r.string(), width, section, entityId, local);
+      const e = s.entity;
+      if (!e.decode && (this.neededTopics.has(e.name) && section === Section.Topics || this.filter.entity(section, e.name))) {
+        e.decode = true;
+        this.dirty = true;
+      }
+      s.emit = e.decode && this.filter.entity(section, e.name) && this.filter.key(s.key);
+      // A wanted raw group partition needs its topic's end offsets to derive lag.
+      if (e.decode && st.isRawGroup(s)) this.needTopic(s.key);
+    }
+  }
+
+  private needTopic(groupKey: string) {
+    const topic = groupKey.split('\u001f').at(-2)!;
+    if (this.neededTopics.has(topic)) return;
+    this.neededTopics.add(topic);
+    const te = this.state.entity(Section.Topics, topic);
+    if (te && !te.decode) {
+      te.decode = true;
+      this.dirty = true;
+    }
+  }
+
+  private refreshIds() {
+    for (const section of SECTIONS) this.decodeIds[section] = this.state.entities[section].filter((e) => e.decode).map((e) => e.id);
+    this.dirty = false;
+  }
+
+  private readSection(r: ByteReader, section: Section, t: number) {
+    const nDir = r.uvarint();
+    const dirPos = r.pos;
+    r.pos += nDir * 8;
+    const areaLen = r.uvarint();
+    const start = r.pos;
+    const end = start + areaLen;
+    if (end > r.buf.length) throw new Error('history frame section past end of record');
+    const buf = r.buf;
+    const entities = this.state.entities[section];
+    let pos = start;
+    let prevId = -1;
+    for (const wid of this.decodeIds[section]) {
+      // Jump through the directory when the next wanted entity is past a directory point.
+      let lo = 0;
+      let hi = nDir - 1;
+      let at = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (buf.readUInt32LE(dirPos + mid * 8) <= wid) (at = mid), (lo = mid + 1);
+        else hi = mid - 1;
+      }
+      if (at >= 0) {
+        const off = start + buf.readUInt32LE(dirPos + at * 8 + 4);
+        if (off > pos) (pos = off), (prevId = buf.readUInt32LE(dirPos + at * 8) - 1);
+      }
+      let chunk: ByteReader | null = null;
+      let chunkEnd = 0;
+      while (pos < end) {
+        r.pos = pos;
+        const id = prevId + 1 + r.uvarint();
+        if (id > wid) break;
+        const len = r.uvarint();
+        pos = r.pos + len;
+        prevId = id;
+        if (id === wid) {
+          chunk = r;
+          chunkEnd = pos;
+          break;
+        }
+      }
+      this.applyEntity(entities[wid]!, chunk, chunkEnd, t);
+    }
+    r.pos = end;
+  }
+
+  private applyEntity(e: Entity, r: ByteReader | null, chunkEnd: number, t: number) {
+    const st = this.state;
+    const dynamic = st.dynamicGroups && e.section === Section.Groups;
+    if (!r && !dynamic) return;
+    let next = -1;
+    let removed = false;
+    const advance = () => {
+      if (r && r.pos < chunkEnd) {
+        const h = r.uvarint();
+        next += Math.floor(h / 2) + 1;
+        removed = h % 2 === 1;
+      } else next = Number.MAX_SAFE_INTEGER;
+    };
+    advance();
+    for (const s of e.series) {
+      const has = s.local === next;
+      if (has && removed) {
+        s.live = false;
+        s.lag = null;
+        advance();
+        continue;
+      }
+      if (!has && !(dynamic && s.live)) continue;
+      if (st.isRawGroup(s)) {
+        const end = st.endNow(s);
+        const cField = st.predictCommitted(s, end) + (has ? r!.svarint() : 0);
+        const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
+        const tField = st.predictTimeLag(s, lag) + (has ? r!.svarint() : 0);
+        st.commitRawGroup(s, cField, tField, end, t, s.emit);
+      } else {
+        const v = s.stored ?? new Array<number>(s.width).fill(0);
+        for (let i = 0; i < s.width; i++) v[i] = v[i]! + r!.svarint();
+        s.stored = v;
+        s.live = true;
+      }
+      if (has) advance();
+    }
+    if (next !== Number.MAX_SAFE_INTEGER) throw new Error('history entry for an unknown series');
   }
 }

@@ -3,6 +3,7 @@
 // lag and time lag take the bucket's maximum (lagMin its minimum), offsets the last value, and
 // rates are averaged over the bucket with the highest single rate kept beside them.
 import type { LagHistory, LagPoint, MethodParsedInput, PartitionLagPoint, ThroughputHistory, ThroughputPoint } from '../../contract/index.js';
+import { Section } from './codec-state.js';
 import type { HistoryStore, StoredFrame, Tier } from './history-store.js';
 import { dec, groupPrefix, groupTotalKey, parseKey, topicPrefix, topicTotalKey } from './series.js';
 
@@ -69,7 +70,10 @@ export function lagHistory(
   const useStoredTotal = r.tier !== 'raw' && input.topic === undefined;
   const frames = store
     .cluster(input.clusterId)
-    .read(r.tier, r.from, r.to, (key) => (key.startsWith(gp) && topicOk(key)) || (useStoredTotal && key === gt));
+    .read(r.tier, r.from, r.to, {
+      entity: (section, name) => section === Section.Groups && name === input.groupId,
+      key: (key) => (key.startsWith(gp) && topicOk(key)) || (useStoredTotal && key === gt),
+    });
 
   const total: LagPoint[] = [];
   const parts = new Map<string, { topic: string; partition: number; points: PartitionLagPoint[] }>();
@@ -189,7 +193,10 @@ export function throughputHistory(
   const tt = topicTotalKey(input.topic);
   // One extra stored point before `from` gives the first bucket its delta.
   const lead = r.tier === 'raw' ? sampleIntervalMs * 2 : store.tiers[r.tier].bucketMs * 2;
-  const frames = store.cluster(input.clusterId).read(r.tier, r.from - lead, r.to, (key) => key.startsWith(tp) || key === tt);
+  const frames = store.cluster(input.clusterId).read(r.tier, r.from - lead, r.to, {
+    entity: (section, name) => section === Section.Topics && name === input.topic,
+    key: (key) => key.startsWith(tp) || key === tt,
+  });
   let sizesAvailable = false;
   const partKeys = new Set<string>();
   for (const f of frames) for (const [k, v] of f.rows) if (k !== tt) (partKeys.add(k), (sizesAvailable ||= dec(v[1]) !== null));

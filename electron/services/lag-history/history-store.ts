@@ -8,8 +8,8 @@
 // tiers still cover that time).
 import fs from 'node:fs';
 import path from 'node:path';
-import { FrameDecoder, FrameEncoder } from './frame-codec.js';
-import { RecordAppender, readRecordFile } from './record-file.js';
+import { FrameDecoder, FrameEncoder, type SeriesFilter } from './frame-codec.js';
+import { RecordAppender, forgetCachedScan, readRecordFileCached } from './record-file.js';
 
 export type Tier = 'raw' | 'minute' | 'hour';
 export const TIERS: Tier[] = ['raw', 'minute', 'hour'];
@@ -64,10 +64,16 @@ export class ClusterHistory {
     cur?.appender.close();
     fs.mkdirSync(this.dir, { recursive: true });
     const { appender, existing } = RecordAppender.open(path.join(this.dir, `${tier}-${fileStart}.klh`));
-    const encoder = new FrameEncoder();
-    // A restart continues the same file: replaying it restores ids and the delta chain.
-    encoder.replay(existing);
-    const w = { fileStart, appender, encoder };
+    // A restart continues the same file: replaying it restores ids and every series' last values.
+    const replay = new FrameDecoder(tier);
+    for (const rec of existing) {
+      try {
+        replay.decode(rec, Infinity);
+      } catch {
+        break;
+      }
+    }
+    const w = { fileStart, appender, encoder: new FrameEncoder(replay.state) };
     this.writers.set(tier, w);
     return w;
   }
@@ -96,36 +102,28 @@ export class ClusterHistory {
   }
 
   /**
-   * Frames of one tier with from <= t <= to, keeping only series whose key passes `want`.
-   * Reading never modifies a file: a torn tail is simply where reading stops.
+   * Frames of one tier with from <= t <= to, holding every live series the filter wants (a
+   * series unchanged in a frame still has its row). Reading never modifies a file: a torn tail
+   * is simply where reading stops.
    */
-  read(tier: Tier, from: number, to: number, want: (key: string) => boolean): StoredFrame[] {
+  read(tier: Tier, from: number, to: number, filter: SeriesFilter): StoredFrame[] {
     const span = this.tiers[tier].fileSpanMs;
     const out: StoredFrame[] = [];
     for (const f of this.files(tier)) {
       if (f.start > to || f.start + span <= from) continue;
-      const decoder = new FrameDecoder();
-      const verdict = new Map<number, boolean>();
-      const wanted = (id: number) => {
-        let v = verdict.get(id);
-        if (v === undefined) {
-          const key = decoder.keys.get(id);
-          v = key !== undefined && want(key);
-          verdict.set(id, v);
-        }
-        return v;
-      };
-      for (const rec of readRecordFile(f.file).records) {
+      const records = readRecordFileCached(f.file).records;
+      const decoder = new FrameDecoder(tier, filter);
+      decoder.prime(records);
+      for (const rec of records) {
         let frame;
         try {
-          frame = decoder.decode(rec, wanted);
+          // Frames before `from` still carry the differences later frames build on.
+          frame = decoder.decode(rec, from, to);
         } catch {
           break; // a record that passes its checksum but does not decode: stop at it, keep the rest
         }
         if (!frame || frame.t < from || frame.t > to) continue;
-        const rows = new Map<string, number[]>();
-        for (const [id, v] of frame.values) rows.set(decoder.keys.get(id)!, v);
-        out.push({ t: frame.t, rows });
+        out.push(frame);
       }
     }
     return out.sort((a, b) => a.t - b.t);
@@ -147,6 +145,7 @@ export class ClusterHistory {
       w.appender.close();
       this.writers.delete(f.tier);
     }
+    forgetCachedScan(f.file);
     try {
       fs.rmSync(f.file, { force: true });
       return f.bytes;
@@ -220,6 +219,7 @@ export class HistoryStore {
     for (const id of clusterId === undefined ? this.allClusterIds() : [clusterId]) {
       const c = this.cluster(id);
       c.close();
+      for (const f of c.files()) forgetCachedScan(f.file);
       fs.rmSync(c.dir, { recursive: true, force: true });
       this.clusters.delete(id);
     }

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
-export const MAGIC = Buffer.from('KLH1');
+/** KLH2: changed-only frames (frame-codec.ts). A KLH1 file reads as empty and is restarted. */
+export const MAGIC = Buffer.from('KLH2');
 const HEADER = 8;
 /** No sane frame is this large; a length beyond it means garbage, not a record. */
 const MAX_RECORD = 256 * 1024 * 1024;
@@ -20,12 +21,17 @@ export interface ScanResult {
 }
 
 /** Reads every whole record; never modifies the file. */
-export function scanRecords(buf: Buffer): ScanResult {
+export function scanRecords(buf: Buffer, resume?: { pos: number; offsets: number[] }): ScanResult {
   if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
     return { records: [], validBytes: 0, tornTail: buf.length > 0 };
   }
   const records: Buffer[] = [];
   let pos = MAGIC.length;
+  if (resume) {
+    // Records already checked: only slice them again.
+    for (const off of resume.offsets) records.push(buf.subarray(off + HEADER, off + HEADER + buf.readUInt32LE(off)));
+    pos = resume.pos;
+  }
   while (pos + HEADER <= buf.length) {
     const len = buf.readUInt32LE(pos);
     const crc = buf.readUInt32LE(pos + 4);
@@ -33,9 +39,46 @@ export function scanRecords(buf: Buffer): ScanResult {
     const payload = buf.subarray(pos + HEADER, pos + HEADER + len);
     if (zlib.crc32(payload) !== crc) break;
     records.push(payload);
+    resume?.offsets.push(pos);
     pos += HEADER + len;
   }
+  if (resume) resume.pos = pos;
   return { records, validBytes: pos, tornTail: pos < buf.length };
+}
+
+interface CachedScan { ino: number; size: number; mtimeMs: number; resume: { pos: number; offsets: number[] } }
+const scans = new Map<string, CachedScan>();
+
+/**
+ * Like readRecordFile, but checksums each record once per process: queries read the same
+ * closed files again and again, and the file being appended only grows.
+ */
+export function readRecordFileCached(file: string): ScanResult {
+  let buf: Buffer;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+    buf = fs.readFileSync(file);
+  } catch {
+    scans.delete(file);
+    return { records: [], validBytes: 0, tornTail: false };
+  }
+  let c = scans.get(file);
+  // Same file, only appended to since (or untouched): resume; anything else: scan afresh.
+  if (!c || c.ino !== st.ino || buf.length < c.resume.pos || (buf.length === c.size && st.mtimeMs !== c.mtimeMs)) {
+    c = { ino: st.ino, size: 0, mtimeMs: 0, resume: { pos: MAGIC.length, offsets: [] } };
+  }
+  c.size = buf.length;
+  c.mtimeMs = st.mtimeMs;
+  const res = scanRecords(buf, c.resume);
+  if (res.validBytes === 0) scans.delete(file);
+  else scans.set(file, c);
+  if (scans.size > 256) scans.delete(scans.keys().next().value!);
+  return res;
+}
+
+export function forgetCachedScan(file: string): void {
+  scans.delete(file);
 }
 
 export function readRecordFile(file: string): ScanResult {
@@ -74,6 +117,8 @@ export class RecordAppender {
     const scan = readRecordFile(file);
     const fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w+');
     let size = scan.validBytes;
+    // Bytes past the valid prefix are about to be replaced: cached offsets there would lie.
+    if (size === 0 || scan.tornTail) forgetCachedScan(file);
     if (size === 0) {
       // Empty or unreadable header: start the file afresh with the magic.
       fs.ftruncateSync(fd, 0);

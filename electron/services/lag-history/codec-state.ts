@@ -1,0 +1,161 @@
+// What the writer and a reader of one history file both know after the same records: the
+// dictionary (entities = topics and groups, each holding its series) and every series' last
+// stored values. Records store only how a series differs from a prediction both sides can
+// make, so an unchanged series costs nothing:
+//   - by default the prediction is "same as last time";
+//   - raw group partitions store [committed+1, timeLagField] and predict the committed offset
+//     from the partition's log end offset when the group was caught up (lag 0 stays 0 while the
+//     producer moves) and from the last committed offset otherwise (a stopped consumer stays
+//     put). Lag itself is derived (end − committed, never negative), never stored.
+//   - time lag is stored as the append time of the committed offset in 100 ms units (constant
+//     while a consumer is stuck), 1 for "no time lag" and 0 for "unknown".
+import type { Tier } from './history-store.js';
+import { parseKey, topicPartitionKey, type SeriesKind } from './series.js';
+
+/** Topics first: raw group series read their partition's end offset from the same record. */
+export const enum Section {
+  Topics = 0,
+  Groups = 1,
+}
+
+export interface Entity {
+  section: Section;
+  id: number;
+  name: string;
+  /** Indexed by local id. */
+  series: SeriesState[];
+  /** Reader: decode this entity's chunks. */
+  decode: boolean;
+}
+
+export interface SeriesState {
+  id: number;
+  key: string;
+  kind: SeriesKind;
+  entity: Entity;
+  local: number;
+  width: number;
+  /** Last stored (not predicted) values; null before its first entry in this file. */
+  stored: number[] | null;
+  live: boolean;
+  /** Raw group partitions only: the topic partition series it derives lag from, and the last lag. */
+  dep: SeriesState | null;
+  lag: number | null;
+  /** Reader: values in the store's row layout, and whether the query wants them. */
+  out: number[] | null;
+  emit: boolean;
+  /** Writer: tick of the last sample that carried this series, and its values then. */
+  seenTick: number;
+  pending: number[] | null;
+}
+
+export class CodecState {
+  readonly entities: [Entity[], Entity[]] = [[], []];
+  private readonly entityByName: [Map<string, Entity>, Map<string, Entity>] = [new Map(), new Map()];
+  readonly byKey = new Map<string, SeriesState>();
+  readonly series: SeriesState[] = [];
+  /** Time of the previous frame in this file (the time-lag prediction needs it). */
+  prevT: number | null = null;
+  tick = 0;
+
+  constructor(readonly tier: Tier) {}
+
+  /** True when a series with no entry still moves (its prediction depends on other series). */
+  get dynamicGroups(): boolean {
+    return this.tier === 'raw';
+  }
+
+  entity(section: Section, name: string): Entity | undefined {
+    return this.entityByName[section].get(name);
+  }
+
+  /** Adds a series (writer side: new key; reader side: from a DICT record with the writer's ids). */
+  add(key: string, width: number, section?: Section, entityId?: number, local?: number): SeriesState {
+    const parsed = parseKey(key);
+    const sec = section ?? (parsed.kind === 't' || parsed.kind === 'T' ? Section.Topics : Section.Groups);
+    const name = sec === Section.Topics ? parsed.topic! : parsed.group!;
+    let e = this.entityByName[sec].get(name);
+    if (!e) {
+      e = { section: sec, id: entityId ?? this.entities[sec].length, name, series: [], decode: false };
+      if (e.id !== this.entities[sec].length) throw new Error('history dictionary out of order');
+      this.entities[sec].push(e);
+      this.entityByName[sec].set(name, e);
+    }
+    const s: SeriesState = {
+      id: this.series.length,
+      key,
+      kind: parsed.kind,
+      entity: e,
+      local: local ?? e.series.length,
+      width,
+      stored: null,
+      live: false,
+      dep: null,
+      lag: null,
+      out: null,
+      emit: false,
+      seenTick: 0,
+      pending: null,
+    };
+    if (s.local !== e.series.length) throw new Error('history dictionary out of order');
+    e.series.push(s);
+    this.series.push(s);
+    this.byKey.set(key, s);
+    return s;
+  }
+
+  /** The topic partition series a raw group partition derives its lag from (found once it exists). */
+  depOf(s: SeriesState): SeriesState | null {
+    if (s.dep) return s.dep;
+    const p = parseKey(s.key);
+    s.dep = this.byKey.get(topicPartitionKey(p.topic!, p.partition!)) ?? null;
+    return s.dep;
+  }
+
+  isRawGroup(s: SeriesState): boolean {
+    return this.tier === 'raw' && s.kind === 'g';
+  }
+
+  /** The partition's end offset in the current frame, if it has one. */
+  endNow(s: SeriesState): number | null {
+    const d = this.depOf(s);
+    return d && d.live && d.stored ? d.stored[0]! : null;
+  }
+
+  /** Prediction for a raw group partition's committed field. */
+  predictCommitted(s: SeriesState, end: number | null): number {
+    if (s.live && s.lag === 0 && end !== null) return end + 1;
+    return s.stored?.[0] ?? 0;
+  }
+
+  /** Prediction for a raw group partition's time-lag field, given the lag just derived. */
+  predictTimeLag(s: SeriesState, lag: number | null): number {
+    if (lag === 0) return 1;
+    // An origin (or "unknown") carries over; a consumer that just fell behind was caught up at
+    // the previous frame, so the oldest unread message is about that old.
+    if (s.stored && s.stored[1] !== 1) return s.stored[1]!;
+    return this.prevT === null ? 0 : Math.round(this.prevT / 100) + 2;
+  }
+
+  /** Commits a raw group partition's fields for time t; returns the row layout [committed+1, lag+1, timeLag+1]. */
+  commitRawGroup(s: SeriesState, committedField: number, timeField: number, end: number | null, t: number, wantOut: boolean): void {
+    const lag = end === null || committedField === 0 ? null : Math.max(0, end - (committedField - 1));
+    if (s.stored) {
+      s.stored[0] = committedField;
+      s.stored[1] = timeField;
+    } else s.stored = [committedField, timeField];
+    s.lag = lag;
+    s.live = true;
+    if (!wantOut) return;
+    const tl = timeField === 0 ? null : timeField === 1 ? 0 : Math.max(0, t - (timeField - 2) * 100);
+    s.out = [committedField, lag === null ? 0 : lag + 1, tl === null ? 0 : tl + 1];
+  }
+}
+
+/** Writer side: a raw group row [committed+1, lag+1, timeLag+1] → its stored time-lag field. */
+export function timeLagField(row: number[], t: number): number {
+  const tl = row[2] === undefined || row[2] === 0 ? null : row[2] - 1;
+  if (tl === null) return 0;
+  if (tl === 0) return 1;
+  return Math.round((t - tl) / 100) + 2;
+}

@@ -1,0 +1,213 @@
+// Lag sampler cost for `npm run bench:console` (sections `sampler` and `sampler-live`).
+//   sampler       1,000 groups × 10 partitions (each group on its own 10-partition topic, so
+//                 20,000 series) sampled every 5 s from synthetic snapshots: CPU share of one
+//                 core and bytes per day written before downsampling (raw tier) and after
+//                 (minute + hour), under three activity patterns, plus one group's 1 h and 7 d
+//                 query times. Synthetic snapshots make the number the sampler + store only.
+//   sampler-live  the same path with the Kafka round trips, against a sandbox in its own
+//                 process (so its CPU is not counted) with 200 groups × 10 partitions.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { lagHistoryInput } from '../../electron/contract/index.js';
+import type { ClusterSnapshot } from '../../electron/services/lag-history/cluster-snapshot.js';
+import { HistoryStore } from '../../electron/services/lag-history/history-store.js';
+import { lagHistory } from '../../electron/services/lag-history/history-queries.js';
+import { LagSampler } from '../../electron/services/lag-history/lag-sampler.js';
+import { groupPartitionKey, groupTotalKey, topicPartitionKey, topicTotalKey } from '../../electron/services/lag-history/series.js';
+
+export interface BenchRow { section: string; metric: string; value: number; unit: string; target?: string; pass?: boolean }
+type Record = (row: BenchRow) => void;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Deterministic PRNG so runs compare. */
+function rng(seed: number) {
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+interface Part { rate: number; keepsUp: boolean; end: number; committed: number }
+
+/**
+ * How offsets move between ticks:
+ *   idle90    10 % of groups (and their topics) move, every partition every tick, rest idle;
+ *   varied    every group active, per-partition rates log-uniform 0.02–100 msg/s (many
+ *             partitions see no message in a given 5 s), 80 % of consumers keep up;
+ *   everyTick every partition of every group produces 5–205 msg/s and commits every tick
+ *             (the worst case: nothing is ever unchanged).
+ */
+export type Activity = 'idle90' | 'varied' | 'everyTick';
+
+export class SyntheticCluster {
+  readonly parts: Part[][];
+  private readonly rand = rng(42);
+
+  constructor(readonly groups: number, readonly partitions: number, readonly intervalMs: number, readonly activity: Activity) {
+    const r = this.rand;
+    this.parts = Array.from({ length: groups }, (_, g) =>
+      Array.from({ length: partitions }, () => {
+        const end = Math.floor(r() * 1e9);
+        let rate = 0;
+        if (activity === 'everyTick' || (activity === 'idle90' && g < groups * 0.1)) rate = 5 + r() * 200;
+        if (activity === 'varied') rate = 0.02 * Math.exp(r() * Math.log(100 / 0.02));
+        return { rate, keepsUp: activity === 'varied' ? r() < 0.8 : false, end, committed: end - Math.floor(r() * 1000) };
+      }),
+    );
+  }
+
+  advance(): void {
+    const r = this.rand;
+    const dt = this.intervalMs / 1000;
+    for (const parts of this.parts) {
+      for (const p of parts) {
+        if (p.rate === 0) continue;
+        const expected = p.rate * dt;
+        // Jittered production; below one message per tick, a message arrives with that probability.
+        const produced = expected < 1 ? (r() < expected ? 1 : 0) : Math.round(expected * (0.7 + r() * 0.6));
+        p.end += produced;
+        if (this.activity === 'varied') {
+          if (p.keepsUp) p.committed = p.end;
+          else p.committed = Math.min(p.end, p.committed + Math.round(expected * (0.8 + r() * 0.2)));
+        } else {
+          p.committed = Math.min(p.end, p.committed + Math.round(expected * (0.8 + r() * 0.4) * (0.7 + r() * 0.6)));
+        }
+      }
+    }
+  }
+
+  snapshot(t: number): ClusterSnapshot {
+    return {
+      t,
+      brokers: 3,
+      errors: [],
+      topics: this.parts.map((parts, g) => ({
+        topic: `topic-${g}`,
+        internal: false,
+        partitions: parts.map((p, i) => ({ partition: i, leader: i % 3, replicas: 3, isr: 3, start: 0, end: p.end })),
+      })),
+      groups: this.parts.map((parts, g) => ({
+        groupId: `group-${g}`,
+        state: 'Stable',
+        members: 1,
+        offsets: parts.map((p, i) => ({ topic: `topic-${g}`, partition: i, committed: p.committed, lag: Math.max(0, p.end - p.committed) })),
+      })),
+    };
+  }
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+
+async function scenario(record: Record, o: { groups: number; partitions: number; intervalMs: number; minutes: number }, activity: Activity, label: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-sampler-bench-'));
+  const ticks = Math.round((o.minutes * 60_000) / o.intervalMs);
+  const dayTicks = DAY / o.intervalMs;
+  try {
+    const store = new HistoryStore(dir, 10 * 1024 ** 3);
+    const sampler = new LagSampler({ clusterIds: () => [], adapter: () => { throw new Error('synthetic'); } }, store, o.intervalMs).sampler('bench');
+    const sim = new SyntheticCluster(o.groups, o.partitions, o.intervalMs, activity);
+    const t0 = Math.floor(Date.UTC(2030, 0, 1) / HOUR) * HOUR;
+    let cpu = 0;
+    for (let i = 0; i < ticks; i++) {
+      sim.advance();
+      const snap = sim.snapshot(t0 + i * o.intervalMs);
+      const c0 = process.cpuUsage();
+      // The same path as a live tick after takeSnapshot: sample building, time lag, raw write, aggregation.
+      sampler.write(await sampler.toSample(null, snap));
+      const c1 = process.cpuUsage(c0);
+      cpu += (c1.user + c1.system) / 1000;
+    }
+    sampler.flush();
+    const bytes = (tier: string) => store.cluster('bench').files().filter((f) => f.tier === tier).reduce((n, f) => n + f.bytes, 0);
+    const raw = bytes('raw');
+    const agg = bytes('minute') + bytes('hour');
+    store.close();
+    const series = o.groups * o.partitions;
+    const cpuShare = (cpu / ticks / o.intervalMs) * 100;
+    const rawDay = (raw / ticks) * dayTicks;
+    record({ section: 'sampler', metric: `${label}: CPU, share of one core`, value: Math.round(cpuShare * 100) / 100, unit: '%', target: '< 5', pass: cpuShare < 5 });
+    record({ section: 'sampler', metric: `${label}: raw tier, MB/day`, value: mb(rawDay), unit: 'MB', target: '< 100', pass: rawDay < 100e6 });
+    record({ section: 'sampler', metric: `${label}: raw bytes per group-partition sample`, value: Math.round((raw / ticks / series) * 100) / 100, unit: 'B' });
+    // Aggregates over a short run carry each file's first full frame, so this overstates a day.
+    record({ section: 'sampler', metric: `${label}: minute + hour tiers, MB/day`, value: mb((agg / ticks) * dayTicks), unit: 'MB' });
+
+    const to = t0 + ticks * o.intervalMs;
+    const query = () => {
+      const q0 = performance.now();
+      const h = lagHistory(new HistoryStore(dir), lagHistoryInput.parse({ clusterId: 'bench', groupId: 'group-3', from: to - HOUR, to, points: 300 }), o.intervalMs, to);
+      if (h.total.length === 0 || h.partitions.length !== o.partitions) throw new Error('1 h query returned no data');
+      return performance.now() - q0;
+    };
+    const cold = query();
+    const warm = Math.min(query(), query(), query());
+    record({ section: 'sampler', metric: `${label}: one group, last hour, 300 pts (first / warm)`, value: Math.round(warm), unit: 'ms', target: `< 100 (first ${Math.round(cold)} ms)`, pass: warm < 100 && cold < 100 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Seven days of the minute and hour tiers written directly (a week of 5 s sampling would take
+ * too long to simulate), every series changing every minute, then one group's 7 d query.
+ */
+async function weekQuery(record: Record, o: { groups: number; partitions: number }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-sampler-week-'));
+  try {
+    const store = new HistoryStore(dir, 10 * 1024 ** 3);
+    const c = store.cluster('bench');
+    const sim = new SyntheticCluster(o.groups, o.partitions, 60_000, 'varied');
+    const now = Math.floor(Date.UTC(2030, 0, 8) / HOUR) * HOUR;
+    const keys = sim.parts.map((parts, g) => ({
+      tp: parts.map((_, i) => topicPartitionKey(`topic-${g}`, i)),
+      gp: parts.map((_, i) => groupPartitionKey(`group-${g}`, `topic-${g}`, i)),
+      tt: topicTotalKey(`topic-${g}`),
+      gt: groupTotalKey(`group-${g}`),
+    }));
+    const entries = (mins: number): Array<[string, number[]]> => {
+      const out: Array<[string, number[]]> = [];
+      sim.parts.forEach((parts, g) => {
+        let end = 0;
+        let lag = 0;
+        parts.forEach((p, i) => {
+          const l = p.end - p.committed;
+          end += p.end;
+          lag += l;
+          out.push([keys[g]!.tp[i]!, [p.end, 0, Math.round(p.rate * 1000 * mins) + 1]]);
+          out.push([keys[g]!.gp[i]!, [p.committed + 1, l + 1, l + 1, l * 100 + 1, p.end + 1]]);
+        });
+        out.push([keys[g]!.tt, [end, 0, 1]], [keys[g]!.gt, [lag + 1, lag + 1, lag * 100 + 1]]);
+      });
+      return out;
+    };
+    const from = now - 7 * DAY;
+    const w0 = performance.now();
+    for (let t = from; t < now; t += 60_000) {
+      sim.advance();
+      c.append('minute', t, entries(1));
+      if (t % HOUR === 0) c.append('hour', t, entries(60));
+    }
+    const writeMs = performance.now() - w0;
+    store.close();
+    const query = () => {
+      const q0 = performance.now();
+      const h = lagHistory(new HistoryStore(dir), lagHistoryInput.parse({ clusterId: 'bench', groupId: 'group-3', from, to: now, points: 300 }), 5_000, now);
+      if (h.resolution !== 'minute' || h.total.length < 250) throw new Error(`7 d query: ${h.resolution}, ${h.total.length} points`);
+      return performance.now() - q0;
+    };
+    const cold = query();
+    const warm = Math.min(query(), query(), query());
+    record({ section: 'sampler', metric: `one group, 7 days from the minute tier, 300 pts (first / warm)`, value: Math.round(warm), unit: 'ms', target: `< 100 (first ${Math.round(cold)} ms)`, pass: warm < 100 && cold < 100 });
+    record({ section: 'sampler', metric: `  (setup: 7 d of minute + hour tiers written in)`, value: Math.round(writeMs), unit: 'ms' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchSamplerSynthetic(record: Record, scale = 1): Promise<void> {
+  const o = { groups: Math.max(10, Math.round(1000 * scale)), partitions: 10, intervalMs: 5_000, minutes: 10 };
+  process.stdout.write(`  sampler: ${o.groups} groups × ${o.partitions} partitions (+ as many topic partitions), every ${o.intervalMs} ms, ${o.minutes} min simulated\n`);
+  await scenario(record, o, 'idle90', '10 % of groups active');
+  await scenario(record, o, 'varied', 'all active, varied rates');
+  await scenario(record, o, 'everyTick', 'all moving every tick (worst)');
+  await weekQuery(record, o);
+}
