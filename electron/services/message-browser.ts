@@ -151,6 +151,8 @@ export async function browseMessages(
       for (let i = 0; i < recs.length; i++) {
         const rec = recs[i]!;
         if (crossesHigh && BigInt(rec.offset) >= scan.high) break;
+        // Partitions scan concurrently: another one may have used up the scan limit during our fetch.
+        if (scanned >= input.limits.scan) break;
         consider(scan, rec);
         last = rec;
         if (scan.matches.length >= resultLimit || scanned >= input.limits.scan) break;
