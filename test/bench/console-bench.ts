@@ -91,10 +91,9 @@ const kafka = (bootstrap: string[]) => new kafkajs.Kafka({ clientId: 'console-be
 
 // ---- start ----------------------------------------------------------------------------------
 
-async function webModeStart(dataDir: string): Promise<{ ms: number; sandboxMs: number }> {
-  const bundle = path.join(ROOT, 'dist/web/web-serve.mjs');
-  const [cmd, args] = fs.existsSync(bundle)
-    ? [process.execPath, [bundle]]
+async function webModeStart(dataDir: string, bundleRoot: string | null): Promise<{ ms: number; sandboxMs: number }> {
+  const [cmd, args] = bundleRoot
+    ? [process.execPath, [path.join(bundleRoot, 'dist/web/web-serve.mjs')]]
     : [process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'electron/main/web-serve-cli.ts')]];
   const t0 = performance.now();
   const child = spawn(cmd, [...args, '--data', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KEEL_PORT: '0' } });
@@ -124,15 +123,24 @@ async function webModeStart(dataDir: string): Promise<{ ms: number; sandboxMs: n
 
 async function benchStart(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-start-bench-'));
+  // The shipped way: this tree's production bundles (sandbox on its worker thread), built into
+  // a temp folder so a dist/ someone is serving is left alone; npm packages from node_modules.
+  const bundleRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-start-bundle-'));
   try {
-    const fresh = await webModeStart(dir);
-    record({ section: 'start', metric: 'web mode → first contract answer, sandbox up (fresh data)', value: fresh.ms, unit: 'ms', target: '≤ 1500', pass: fresh.ms <= 1500 });
+    const { bundleApp } = await import('../../build/bundle-app.js');
+    await bundleApp(bundleRoot);
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(bundleRoot, 'node_modules'));
+    const fresh = await webModeStart(dir, bundleRoot);
+    record({ section: 'start', metric: 'web mode (bundle) → first answer, sandbox up, fresh data', value: fresh.ms, unit: 'ms', target: '≤ 1500', pass: fresh.ms <= 1500 });
     const runs: number[] = [];
-    for (let i = 0; i < 3; i++) runs.push((await webModeStart(dir)).ms);
+    for (let i = 0; i < 3; i++) runs.push((await webModeStart(dir, bundleRoot)).ms);
     const m = median(runs);
-    record({ section: 'start', metric: 'web mode → first contract answer, sandbox up (restart, p50 of 3)', value: m, unit: 'ms', target: '≤ 1500', pass: m <= 1500 });
+    record({ section: 'start', metric: 'web mode (bundle) → first answer, sandbox up, restart p50', value: m, unit: 'ms', target: '≤ 1500', pass: m <= 1500 });
+    const source = await webModeStart(dir, null);
+    record({ section: 'start', metric: 'web mode from source (tsx) → first answer, restart', value: source.ms, unit: 'ms' });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(bundleRoot, { recursive: true, force: true });
   }
 }
 
