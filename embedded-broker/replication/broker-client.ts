@@ -4,6 +4,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { decodeResponseFrame, encodeRequestFrame } from '../protocol/frame.js';
+import { FrameReader } from './frame-reader.js';
 
 interface Pending {
   apiKey: number;
@@ -23,28 +24,28 @@ export interface BrokerClientOptions {
 export class BrokerClient {
   private readonly pending = new Map<number, Pending>();
   private nextCorrelationId = 1;
-  private inbound: Buffer = Buffer.alloc(0);
-  /** Chunks of a frame still arriving, joined once it is complete (a fetch response spans many). */
-  private pendingChunks: Buffer[] = [];
-  private pendingBytes = 0;
-  private awaitedBytes = 0;
   private closedError: Error | null = null;
 
   private constructor(
     private readonly socket: net.Socket,
     private readonly clientId: string,
+    reader: FrameReader,
+    tlsSocket: boolean,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Plain TCP reads land in place through `onread` (see connect); TLS hands out chunks.
+    if (tlsSocket) socket.on('data', (chunk: Buffer) => reader.push(chunk));
     socket.on('error', (err) => this.fail(err));
     socket.on('close', () => this.fail(new Error('connection closed')));
   }
 
   static connect(options: BrokerClientOptions): Promise<BrokerClient> {
     return new Promise((resolve, reject) => {
+      let client: BrokerClient | null = null;
+      const reader = new FrameReader((frame) => client?.onFrame(frame), (err) => client?.fail(err));
       const socket = options.tls
         ? tls.connect({ ...options.tls, host: options.host, port: options.port })
-        : net.connect({ host: options.host, port: options.port });
+        : net.connect({ host: options.host, port: options.port, onread: { buffer: () => reader.target(), callback: (n) => (reader.received(n), true) } });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`connect to ${options.host}:${options.port} timed out`));
@@ -52,7 +53,8 @@ export class BrokerClient {
       socket.once(options.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new BrokerClient(socket, options.clientId));
+        client = new BrokerClient(socket, options.clientId, reader, options.tls !== undefined);
+        resolve(client);
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -79,41 +81,19 @@ export class BrokerClient {
     this.fail(new Error('client closed'));
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.awaitedBytes > 0) {
-      // Joining every chunk onto the partial frame copied a large response over and over.
-      this.pendingChunks.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.pendingBytes < this.awaitedBytes) return;
-      chunk = Buffer.concat(this.pendingChunks, this.pendingBytes);
-      this.pendingChunks = [];
-      this.pendingBytes = 0;
-      this.awaitedBytes = 0;
+  private onFrame(frame: Buffer): void {
+    if (this.closedError) return;
+    const correlationId = frame.readInt32BE(0);
+    const pending = this.pending.get(correlationId);
+    if (!pending) {
+      this.fail(new Error(`response with unknown correlation id ${correlationId}`));
+      return;
     }
-    this.inbound = this.inbound.length === 0 ? chunk : Buffer.concat([this.inbound, chunk]);
-    while (this.inbound.length >= 4) {
-      const size = this.inbound.readInt32BE(0);
-      if (this.inbound.length < 4 + size) {
-        this.pendingChunks = [this.inbound];
-        this.pendingBytes = this.inbound.length;
-        this.awaitedBytes = 4 + size;
-        this.inbound = Buffer.alloc(0);
-        return;
-      }
-      const frame = this.inbound.subarray(4, 4 + size);
-      this.inbound = this.inbound.subarray(4 + size);
-      const correlationId = frame.readInt32BE(0);
-      const pending = this.pending.get(correlationId);
-      if (!pending) {
-        this.fail(new Error(`response with unknown correlation id ${correlationId}`));
-        return;
-      }
-      this.pending.delete(correlationId);
-      try {
-        pending.resolve(decodeResponseFrame(pending.apiKey, pending.version, frame).body);
-      } catch (err) {
-        pending.reject(err as Error);
-      }
+    this.pending.delete(correlationId);
+    try {
+      pending.resolve(decodeResponseFrame(pending.apiKey, pending.version, frame).body);
+    } catch (err) {
+      pending.reject(err as Error);
     }
   }
 
