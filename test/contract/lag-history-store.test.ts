@@ -1,6 +1,7 @@
 // The lag history store without a broker: synthetic samples through the sampler's write path,
 // served back by the query code. Covers crash recovery (a torn tail is cut, earlier points
-// stay), downsampling that keeps maxima, the minute tier, retention and the size cap.
+// stay), downsampling that keeps maxima, the minute tier, buckets in progress rebuilt after a
+// crash, retention and the size cap.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { lagHistoryInput, throughputHistoryInput } from '../../electron/contract
 import { BucketAggregator } from '../../electron/services/lag-history/bucket-aggregator.js';
 import { HistoryStore } from '../../electron/services/lag-history/history-store.js';
 import { lagHistory, throughputHistory } from '../../electron/services/lag-history/history-queries.js';
+import { LagSampler } from '../../electron/services/lag-history/lag-sampler.js';
 import { rawEntries, type ClusterSample } from '../../electron/services/lag-history/series.js';
 
 const dirs: string[] = [];
@@ -99,6 +101,31 @@ describe('lag history store', () => {
     expect(h.bucketMs).toBe(60_000);
     expect(h.total.map((p) => p.lag)).toEqual([1000, 10, 10, 10, 10]);
     expect(h.partitions[1]!.points[0]).toMatchObject({ lag: 500, lagMin: 5, committedOffset: 100 + 11 * 50 - 5 });
+  });
+
+  it('rebuilds the minute and hour buckets a crash cut off, keeping their maxima', () => {
+    const dir = tmp();
+    const spike = (k: number) => (k === 14 ? 500 : 5);
+    const samplerOn = (store: HistoryStore) => new LagSampler({ clusterIds: () => [], adapter: () => { throw new Error('none'); } }, store, 5_000).sampler('c1');
+    // 0..85 s: minute 10:00 complete and written, minute 10:01 in progress with the spike.
+    let store = new HistoryStore(dir);
+    let s = samplerOn(store);
+    for (let i = 0; i < 18; i++) s.write(sample(i, spike));
+    store.close(); // crash: no flush of the buckets in progress
+    // Back at 130 s (minute 10:02): 10:01 must be rebuilt from raw, the hour from both.
+    store = new HistoryStore(dir);
+    s = samplerOn(store);
+    for (let i = 26; i < 40; i++) s.write(sample(i, spike));
+    s.flush();
+    store.close();
+    store = new HistoryStore(dir);
+    const m = q(store, { from: T0, to: T0 + 200_000, points: 100 }, T0 + 7 * 3_600_000);
+    expect(m.resolution).toBe('minute');
+    expect(m.total.map((p) => [p.t - T0, p.lag])).toEqual([[0, 10], [60_000, 1000], [120_000, 10], [180_000, 10]]);
+    const h = q(store, { from: T0, to: T0 + 3_600_000, points: 10 }, T0 + 9 * 24 * 3_600_000);
+    expect(h.resolution).toBe('hour');
+    expect(h.total.map((p) => [p.lag, p.lagMin])).toEqual([[1000, 10]]);
+    expect(h.partitions[0]!.points[0]).toMatchObject({ lag: 500, lagMin: 5, committedOffset: 100 + 39 * 50 - 5 });
   });
 
   it('computes throughput from end-offset deltas on both tiers', () => {

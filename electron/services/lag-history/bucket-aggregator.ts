@@ -2,10 +2,12 @@
 // needs to keep its shape: max and min of lag (per partition and of the group total), max
 // time lag, max rate, and the last offsets (rates over a bucket come from last-offset deltas).
 import {
+  dec,
   enc,
   groupPartitionKey,
   groupTotalKey,
   topicPartitionKey,
+  parseKey,
   topicTotalKey,
   type ClusterSample,
 } from './series.js';
@@ -69,6 +71,41 @@ export class BucketAggregator {
     for (const [group, t] of perGroup) {
       const a = this.groups.get(group);
       this.groups.set(group, { lagMax: max(a?.lagMax ?? null, t.lag), lagMin: min(a?.lagMin ?? null, t.lag), timeLagMax: max(a?.timeLagMax ?? null, t.timeLag) });
+    }
+    return done;
+  }
+
+  /**
+   * Folds in a row of a finer aggregate tier (a minute row into the hour), as the rebuild after
+   * a crash does; when it starts a new bucket, returns the finished one first.
+   */
+  merge(t: number, rows: Map<string, number[]>): { t: number; entries: Array<[string, number[]]> } | null {
+    const start = Math.floor(t / this.widthMs) * this.widthMs;
+    const done = this.bucketStart !== null && start !== this.bucketStart ? this.flush() : null;
+    this.bucketStart = start;
+    const rate = (v: number | undefined) => {
+      const r = dec(v);
+      return r === null ? null : r / 1000;
+    };
+    for (const [key, v] of rows) {
+      const k = parseKey(key);
+      if (k.kind === 't' || k.kind === 'T') {
+        const map = k.kind === 't' ? this.tp : this.topics;
+        const a = map.get(k.kind === 't' ? key : k.topic!);
+        map.set(k.kind === 't' ? key : k.topic!, { end: v[0]!, bytes: dec(v[1]), rateMax: max(a?.rateMax ?? null, rate(v[2])) });
+      } else if (k.kind === 'g') {
+        const a = this.gp.get(key);
+        this.gp.set(key, {
+          committed: dec(v[0]) ?? a?.committed ?? null,
+          end: dec(v[4]) ?? a?.end ?? null,
+          lagMax: max(a?.lagMax ?? null, dec(v[1])),
+          lagMin: min(a?.lagMin ?? null, dec(v[2])),
+          timeLagMax: max(a?.timeLagMax ?? null, dec(v[3])),
+        });
+      } else {
+        const a = this.groups.get(k.group!);
+        this.groups.set(k.group!, { lagMax: max(a?.lagMax ?? null, dec(v[0])), lagMin: min(a?.lagMin ?? null, dec(v[1])), timeLagMax: max(a?.timeLagMax ?? null, dec(v[2])) });
+      }
     }
     return done;
   }

@@ -7,12 +7,18 @@
 //     from the partition's log end offset when the group was caught up (lag 0 stays 0 while the
 //     producer moves) and from the last committed offset otherwise (a stopped consumer stays
 //     put). Lag itself is derived (end − committed, never negative), never stored.
+//   - minute/hour group partitions [committedLast+1, lagMax+1, lagMin+1, timeLagMax+1, endLast+1]
+//     predict endLast from the topic partition's row of the same bucket and committedLast the
+//     same way as raw (decoded in the order 4, 0, 1, 2, 3 so the end is known first);
 //   - time lag is stored as the append time of the committed offset in 100 ms units (constant
 //     while a consumer is stuck), 1 for "no time lag" and 0 for "unknown".
 import type { Tier } from './history-store.js';
 import { parseKey, topicPartitionKey, type SeriesKind } from './series.js';
 
-/** Topics first: raw group series read their partition's end offset from the same record. */
+/** Order in which a minute/hour group partition's values are predicted and stored. */
+export const AGG_GROUP_ORDER = [4, 0, 1, 2, 3];
+
+/** Topics first: group series read their partition's end offset from the same record. */
 export const enum Section {
   Topics = 0,
   Groups = 1,
@@ -60,13 +66,17 @@ export class CodecState {
 
   constructor(readonly tier: Tier) {}
 
-  /** True when a series with no entry still moves (its prediction depends on other series). */
-  get dynamicGroups(): boolean {
-    return this.tier === 'raw';
-  }
 
   entity(section: Section, name: string): Entity | undefined {
     return this.entityByName[section].get(name);
+  }
+
+  /** An entity known by id only (a reader that skips its series still needs its id taken). */
+  addEntity(section: Section, name: string): Entity {
+    const e: Entity = { section, id: this.entities[section].length, name, series: [], decode: false };
+    this.entities[section].push(e);
+    this.entityByName[section].set(name, e);
+    return e;
   }
 
   /** Adds a series (writer side: new key; reader side: from a DICT record with the writer's ids). */
@@ -135,6 +145,17 @@ export class CodecState {
     // the previous frame, so the oldest unread message is about that old.
     if (s.stored && s.stored[1] !== 1) return s.stored[1]!;
     return this.prevT === null ? 0 : Math.round(this.prevT / 100) + 2;
+  }
+
+  /** Prediction of value i of a minute/hour group partition; `cur` holds the values decoded so far. */
+  predictAggGroup(s: SeriesState, i: number, cur: number[]): number {
+    const prev = s.stored;
+    if (i === 4) {
+      const end = this.endNow(s);
+      return end !== null ? end + 1 : (prev?.[4] ?? 0);
+    }
+    if (i === 0 && s.live && prev && prev[0] !== 0 && prev[0] === prev[4] && cur[4] !== 0) return cur[4]!;
+    return prev?.[i] ?? 0;
   }
 
   /** Commits a raw group partition's fields for time t; returns the row layout [committed+1, lag+1, timeLag+1]. */

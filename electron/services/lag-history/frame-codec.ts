@@ -10,8 +10,9 @@
 // The sparse directory lets a one-group query binary-search each frame instead of walking
 // every changed entity.
 import { ByteReader, ByteWriter } from './byte-io.js';
-import { CodecState, Section, timeLagField, type Entity, type SeriesState } from './codec-state.js';
+import { AGG_GROUP_ORDER, CodecState, Section, timeLagField, type Entity, type SeriesState } from './codec-state.js';
 import type { Tier } from './history-store.js';
+import { parseKey } from './series.js';
 
 export const enum RecordKind {
   Dict = 1,
@@ -118,6 +119,18 @@ export class FrameEncoder {
         st.commitRawGroup(s, cField, tField, end, t, false);
         continue;
       }
+      if (s.kind === 'g' && s.width === 5) {
+        const pred = new Array<number>(5);
+        let same = s.live;
+        for (const i of AGG_GROUP_ORDER) same = (pred[i] = st.predictAggGroup(s, i, v)) === (v[i] ?? 0) && same;
+        if (!same) {
+          entry(s, false);
+          for (const i of AGG_GROUP_ORDER) c.svarint((v[i] ?? 0) - pred[i]!);
+        }
+        s.stored = v.slice(0, 5);
+        s.live = true;
+        continue;
+      }
       const prev = s.stored;
       let same = s.live && prev !== null;
       for (let i = 0; same && i < s.width; i++) same = (v[i] ?? 0) === prev![i];
@@ -161,12 +174,57 @@ export class FrameDecoder {
   private primed = false;
 
   /**
-   * Reads every DICT record of the file first, so which topics a wanted group needs (for its
-   * lag) is known before the first frame; an entity decoded only from the middle of a file
-   * would have missed its earlier differences.
+   * Reads every DICT record of the file first, so which topics a wanted group needs is known
+   * before the first frame (an entity decoded only from the middle of a file would have missed
+   * its earlier differences), and creates series only for entities it will decode: a one-group
+   * query then costs little more than that group, however many series the file holds.
    */
   prime(records: Buffer[]): void {
-    for (const rec of records) if (rec[0] === RecordKind.Dict) this.readDict(new ByteReader(rec, 1));
+    const st = this.state;
+    const dicts = records.filter((rec) => rec[0] === RecordKind.Dict);
+    const entries = (visit: (r: ByteReader, section: Section, entityId: number, local: number, width: number, keyEnd: number) => void) => {
+      for (const rec of dicts) {
+        const r = new ByteReader(rec, 1);
+        const n = r.uvarint();
+        for (let i = 0; i < n; i++) {
+          const section = r.uvarint() as Section;
+          const entityId = r.uvarint();
+          const local = r.uvarint();
+          const width = r.uvarint();
+          const len = r.uvarint();
+          const keyEnd = r.pos + len;
+          visit(r, section, entityId, local, width, keyEnd);
+          r.pos = keyEnd;
+        }
+      }
+    };
+    const keyAt = (r: ByteReader, keyEnd: number) => r.buf.toString('utf8', r.pos, keyEnd);
+    // Pass 1: entity names (from each entity's first key) and the topics wanted groups read.
+    entries((r, section, entityId, _local, _width, keyEnd) => {
+      let e = st.entities[section][entityId];
+      if (!e) {
+        const p = parseKey(keyAt(r, keyEnd));
+        e = st.addEntity(section, section === Section.Topics ? p.topic! : p.group!);
+        if (e.id !== entityId) throw new Error('history dictionary out of order');
+        e.decode = this.filter.entity(section, e.name);
+      }
+      if (e.decode && section === Section.Groups) {
+        const p = parseKey(keyAt(r, keyEnd));
+        if (p.kind === 'g') this.neededTopics.add(p.topic!);
+      }
+    });
+    for (const name of this.neededTopics) {
+      const te = st.entity(Section.Topics, name);
+      if (te) te.decode = true;
+    }
+    // Pass 2: series of the entities that will be decoded.
+    entries((r, section, entityId, local, width, keyEnd) => {
+      const e = st.entities[section][entityId]!;
+      if (!e.decode) return;
+      const s = st.add(keyAt(r, keyEnd), width, section, entityId, local);
+      s.emit = this.filter.entity(section, e.name) && this.filter.key(s.key);
+    });
+    this.dirty = true;
     this.primed = true;
   }
 
@@ -208,8 +266,8 @@ export class FrameDecoder {
         this.dirty = true;
       }
       s.emit = e.decode && this.filter.entity(section, e.name) && this.filter.key(s.key);
-      // A wanted raw group partition needs its topic's end offsets to derive lag.
-      if (e.decode && st.isRawGroup(s)) this.needTopic(s.key);
+      // A wanted group partition needs its topic's end offsets (its lag and end are predicted from them).
+      if (e.decode && s.kind === 'g') this.needTopic(s.key);
     }
   }
 
@@ -277,7 +335,8 @@ export class FrameDecoder {
 
   private applyEntity(e: Entity, r: ByteReader | null, chunkEnd: number, t: number) {
     const st = this.state;
-    const dynamic = st.dynamicGroups && e.section === Section.Groups;
+    // Group partitions move without an entry (their predictions follow the topic's end offset).
+    const dynamic = e.section === Section.Groups;
     if (!r && !dynamic) return;
     let next = -1;
     let removed = false;
@@ -297,13 +356,18 @@ export class FrameDecoder {
         advance();
         continue;
       }
-      if (!has && !(dynamic && s.live)) continue;
+      if (!has && !(s.kind === 'g' && s.live)) continue;
       if (st.isRawGroup(s)) {
         const end = st.endNow(s);
         const cField = st.predictCommitted(s, end) + (has ? r!.svarint() : 0);
         const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
         const tField = st.predictTimeLag(s, lag) + (has ? r!.svarint() : 0);
         st.commitRawGroup(s, cField, tField, end, t, s.emit);
+      } else if (s.kind === 'g' && s.width === 5) {
+        const v = new Array<number>(5);
+        for (const i of AGG_GROUP_ORDER) v[i] = st.predictAggGroup(s, i, v) + (has ? r!.svarint() : 0);
+        s.stored = v;
+        s.live = true;
       } else {
         const v = s.stored ?? new Array<number>(s.width).fill(0);
         for (let i = 0; i < s.width; i++) v[i] = v[i]! + r!.svarint();

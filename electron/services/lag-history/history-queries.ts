@@ -25,7 +25,9 @@ export function chooseRange(store: HistoryStore, input: { from?: number | undefi
   const t = store.tiers;
   let tier: Tier = 'hour';
   if (from >= now - t.raw.retentionMs && want < 5 * t.minute.bucketMs) tier = 'raw';
-  else if (from >= now - t.minute.retentionMs && want < 2 * t.hour.bucketMs) tier = 'minute';
+  // From half-hour buckets on, the hour tier: a week of per-minute rows at 10k partitions is
+  // hundreds of MB to read, and hardly different on a chart a few hundred points wide.
+  else if (from >= now - t.minute.retentionMs && want < t.hour.bucketMs / 2) tier = 'minute';
   // A bucket narrower than what the tier stores would only produce empty buckets.
   const bucketMs = Math.max(want, t[tier].bucketMs);
   return { from, to, bucketMs, tier };

@@ -6,6 +6,7 @@
 import type { KafkaAdapter } from '../kafka-adapter.js';
 import { fetchOneRecord } from '../record-fetch.js';
 import { BucketAggregator } from './bucket-aggregator.js';
+import { rebuildBuckets } from './bucket-rebuild.js';
 import { takeSnapshot, type ClusterSnapshot } from './cluster-snapshot.js';
 import type { HistoryStore } from './history-store.js';
 import { rawEntries, type ClusterSample } from './series.js';
@@ -110,8 +111,19 @@ class ClusterSampler {
     return { t, topics, groups };
   }
 
+  /** False until the buckets in progress were rebuilt from disk (first write after start). */
+  private restored = false;
+
   write(sample: ClusterSample): void {
     const c = this.store.cluster(this.clusterId);
+    if (!this.restored) {
+      this.restored = true;
+      try {
+        rebuildBuckets(c, this.minute, this.hour, sample.t);
+      } catch {
+        // Unreadable history costs the rebuilt aggregates only, never the sampling.
+      }
+    }
     c.append('raw', sample.t, rawEntries(sample));
     const m = this.minute.add(sample);
     if (m) c.append('minute', m.t, m.entries);
