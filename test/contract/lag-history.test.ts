@@ -1,6 +1,6 @@
 // Lag history and Prometheus against the live sandbox through the web transport: a group that
 // consumes slower than its producer shows rising lag in groups.lagHistory; throughput shows the
-// producer's rate; /metrics parses and its kafka_consumergroup_lag equals groups.get's lag.
+// producer's rate (and bytes/s from DescribeLogDirs sizes); /metrics parses and its kafka_consumergroup_lag equals groups.get's lag.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { startHarness, waitFor, type Harness } from './harness.js';
 
 let h: Harness;
 let groupsSupported = false;
+let sizesSupported = false;
 const sb = 'sandbox';
 const TOPIC = 'lag-topic';
 
@@ -31,6 +32,7 @@ beforeAll(async () => {
   const o = await h.api.call('clusters.overview', { clusterId: sb });
   const keys = new Set(o.version.apiVersions.map((a) => a.apiKey));
   groupsSupported = [8, 9, 10, 11, 14, 15, 16].every((k) => keys.has(k));
+  sizesSupported = keys.has(35);
   await h.api.call('topics.create', { clusterId: sb, topic: TOPIC, partitions: 2, replicationFactor: 1 });
 }, 60_000);
 afterAll(async () => h?.close());
@@ -87,7 +89,11 @@ describe('lag history', () => {
       const tp = await h.api.call('topics.throughputHistory', { clusterId: sb, topic: TOPIC, from: started, points: 500 });
       const rates = tp.total.map((p) => p.messagesPerSec ?? 0);
       expect(Math.max(...rates)).toBeGreaterThan(30);
-      expect(tp.total.every((p) => p.bytesPerSec === null)).toBe(true);
+      if (sizesSupported) {
+        // Partition sizes from DescribeLogDirs: bytes/s from their deltas.
+        expect(tp.sizesAvailable).toBe(true);
+        expect(Math.max(...tp.total.map((p) => p.bytesPerSec ?? 0))).toBeGreaterThan(30);
+      } else expect(tp.total.every((p) => p.bytesPerSec === null)).toBe(true);
     } finally {
       await consumer.disconnect();
       await producer.disconnect();

@@ -2,6 +2,7 @@
 // partitions' log start/end offsets and replicas, and every group's committed offsets. The lag
 // sampler and the Prometheus endpoint both build on it, so they can never disagree on lag.
 import type { KafkaAdapter } from '../kafka-adapter.js';
+import { leaderPartitionSizes } from '../log-dirs.js';
 
 export interface SnapshotPartition {
   partition: number;
@@ -10,6 +11,8 @@ export interface SnapshotPartition {
   isr: number;
   start: number;
   end: number;
+  /** Leader replica's size on disk (DescribeLogDirs); null/absent when the cluster does not say. */
+  sizeBytes?: number | null;
 }
 
 export interface SnapshotGroup {
@@ -45,7 +48,7 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 
 export async function takeSnapshot(
   adapter: KafkaAdapter,
-  options: { describeGroups?: boolean; startOffsets?: boolean; concurrency?: number } = {},
+  options: { describeGroups?: boolean; startOffsets?: boolean; sizes?: boolean; concurrency?: number } = {},
 ): Promise<ClusterSnapshot> {
   const meta = await adapter.metadata();
   const topics = meta.topicMetadata
@@ -57,10 +60,12 @@ export async function takeSnapshot(
     }));
   // Internal topics (__consumer_offsets, transaction state) are not what users chart.
   const req = topics.filter((t) => !t.internal).map((t) => ({ topic: t.topic, partitions: t.meta.map((p) => p.partitionId) }));
-  const [ends, starts, listed] = await Promise.all([
+  const [ends, starts, listed, sizes] = await Promise.all([
     adapter.offsets(req, 'latest'),
     options.startOffsets ? adapter.offsets(req, 'earliest') : Promise.resolve(null),
     adapter.run('ListGroups', async () => (await adapter.admin()).listGroups()),
+    // Sizes feed bytes/s in the throughput history; a cluster that refuses them just has none.
+    options.sizes ? leaderPartitionSizes(adapter, meta.topicMetadata.filter((t) => t.topicErrorCode === 0 && !(t.isInternal === true || t.topic.startsWith('__')))).catch(() => null) : Promise.resolve(null),
   ]);
   const t = Date.now();
   const ids = listed.groups.map((g) => g.groupId).sort();
@@ -109,6 +114,7 @@ export async function takeSnapshot(
             isr: p.isr.length,
             start: Number(starts?.get(tp.topic)?.get(p.partitionId) ?? -1),
             end: Number(ends.get(tp.topic)?.get(p.partitionId) ?? -1),
+            sizeBytes: sizes?.get(tp.topic)?.get(p.partitionId) ?? null,
           }))
           .sort((a, b) => a.partition - b.partition),
       }))

@@ -51,7 +51,7 @@ class ClusterSampler {
   async tick(adapter: KafkaAdapter): Promise<void> {
     const started = Date.now();
     try {
-      const snap = await takeSnapshot(adapter);
+      const snap = await takeSnapshot(adapter, { sizes: true });
       const sample = await this.toSample(adapter, snap);
       this.write(sample);
       this.status.lastSampleAt = snap.t;
@@ -81,7 +81,7 @@ class ClusterSampler {
         const prev = this.prevEnds.get(key);
         const rate = prev && t > prev.t && p.end >= prev.end ? ((p.end - prev.end) * 1000) / (t - prev.t) : null;
         nextEnds.set(key, { t, end: p.end });
-        topics.push({ topic: tp.topic, partition: p.partition, end: p.end, bytes: null, rate });
+        topics.push({ topic: tp.topic, partition: p.partition, end: p.end, bytes: p.sizeBytes ?? null, rate });
       }
     }
     this.prevEnds = nextEnds;
