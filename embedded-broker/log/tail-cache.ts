@@ -12,12 +12,14 @@
  * close.
  *
  * Memory: at most PARTITION_BYTES per partition and GLOBAL_BYTES per process; the oldest
- * batches across all partitions go first. A small record set sliced out of a larger buffer
+ * batches across all partitions go first. Followers fetch right behind the leader, so little
+ * is needed: RSS after producing 2 GiB to 32 partitions was 111 MiB without the cache, ~195
+ * with 2 MiB/48 MiB (allocator fragmentation adds to the budget), 172 with 1 MiB/16 MiB. A small record set sliced out of a larger buffer
  * (several requests in one socket chunk) is copied so it does not pin the whole chunk.
  */
 
-const PARTITION_BYTES = 2 * 1024 * 1024;
-const GLOBAL_BYTES = 48 * 1024 * 1024;
+const PARTITION_BYTES = 1024 * 1024;
+const GLOBAL_BYTES = 16 * 1024 * 1024;
 
 interface Entry {
   owner: TailCache;
