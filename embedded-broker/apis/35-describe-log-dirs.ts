@@ -11,6 +11,10 @@ export const describeLogDirsApi = defineApi<DescribeLogDirsRequest, Encodable<De
   minVersion: 0,
   maxVersion: 4,
   handle(ctx, req) {
+    if (ctx.injectedError !== undefined) {
+      // Before v4 the only error field is the log dir's own: that is where a sandbox fault shows.
+      return { throttleTimeMs: 0, errorCode: ctx.injectedError, results: [{ errorCode: ctx.injectedError, logDir: ctx.node.dataDir, topics: [], totalBytes: -1, usableBytes: -1 }] };
+    }
     const nodeId = ctx.node.nodeId;
     const wanted = req.topics ? new Map(req.topics.map((t) => [t.topic, new Set(t.partitions)])) : null;
     const topics = [];
