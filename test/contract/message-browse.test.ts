@@ -57,7 +57,7 @@ describe('message browse on a big topic', () => {
     const off = h.api.on('messages.browseProgress', (e) => e.progressToken === 'rare-scan' && progress.push(e.scanned));
     const r = await h.api.call('messages.browse', {
       clusterId: sb, topic: TOPIC, partitions: [1], start: { from: 'beginning' },
-      filter: { js: 'value.kind === "rare" && partition === 1' }, limits: { results: 1000 }, progressToken: 'rare-scan',
+      filter: { js: 'value.kind === "rare" && partition === 1', jsTimeoutMs: 1000 }, limits: { results: 1000 }, progressToken: 'rare-scan',
     });
     off();
     expect(r.messages.map((m) => JSON.parse(m.value!.text).i)).toEqual(Array.from({ length: 15 }, (_, k) => k * 100 + 7));
