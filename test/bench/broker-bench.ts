@@ -9,13 +9,12 @@
 //   --txn-messages N                               (default 100000, 512 B each)
 //   --core-only    skip the replication and exactly-once sections
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { runLoad, startMockCluster } from './native-tools.js';
-import { bundleSandbox, startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
+import { bundleSandbox, freeBasePort, startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
 import { runReplicationBench, type ReplicationResult } from './replication-bench.js';
 import { runTxnBench, type TxnResult } from './txn-bench.js';
 
@@ -34,18 +33,6 @@ const RSS_GIB = Number(values['rss-gib']);
 const SIZE = 1024;
 const PARTITIONS = 32;
 
-async function freeBasePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    const ok = await Promise.all(
-      Array.from({ length: count }, (_, i) => new Promise<boolean>((resolve) => {
-        const s = net.createServer().once('error', () => resolve(false)).listen(base + i, '127.0.0.1', () => s.close(() => resolve(true)));
-      })),
-    );
-    if (ok.every(Boolean)) return base;
-  }
-  throw new Error('no free port range');
-}
 
 async function createTopic(bootstrap: string, topic: string, partitions: number, replicationFactor = 1, configs: Record<string, string> = {}) {
   const admin = new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING }).admin();

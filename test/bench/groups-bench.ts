@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { bundleSandbox, startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
+import { bundleSandbox, freeBasePort, startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
 import { encodeRequestFrame } from '../../embedded-broker/protocol/frame.js';
 import { placeKey } from '../../embedded-broker/group/coordinator-placement.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -22,18 +22,6 @@ const PARTITIONS = 12;
 const TOPIC = 'bench-groups';
 const PY_SCRIPT = path.resolve(import.meta.dirname, '../interop/python/group_consumer_confluent.py');
 
-async function freeBasePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    const ok = await Promise.all(
-      Array.from({ length: count }, (_, i) => new Promise<boolean>((resolve) => {
-        const s = net.createServer().once('error', () => resolve(false)).listen(base + i, '127.0.0.1', () => s.close(() => resolve(true)));
-      })),
-    );
-    if (ok.every(Boolean)) return base;
-  }
-  throw new Error('no free port range');
-}
 
 const COMMIT_ONLY = process.argv.includes('--commit-only');
 

@@ -24,6 +24,20 @@ export async function bundleSandbox(): Promise<string> {
   return BUNDLE;
 }
 
+/** A base port with `count` consecutive free ports on 127.0.0.1 (one per broker). */
+export async function freeBasePort(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 30000);
+    const ok = await Promise.all(
+      Array.from({ length: count }, (_, i) => new Promise<boolean>((resolve) => {
+        const s = net.createServer().once('error', () => resolve(false)).listen(base + i, '127.0.0.1', () => s.close(() => resolve(true)));
+      })),
+    );
+    if (ok.every(Boolean)) return base;
+  }
+  throw new Error('no free range of ports on 127.0.0.1');
+}
+
 export interface SandboxProcess {
   child: ChildProcess;
   bootstrap: string;

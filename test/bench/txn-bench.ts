@@ -5,29 +5,17 @@
 //   --messages N   messages per run (default 100000)   --size B   value bytes (default 512)
 // `npm run bench:broker` runs the same measurement (runTxnBench) in its own run.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { fileURLToPath } from 'node:url';
-import { bundleSandbox, startSandboxProcess } from './sandbox-process.js';
+import { bundleSandbox, freeBasePort, startSandboxProcess } from './sandbox-process.js';
 
 const PARTITIONS = 6;
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(import.meta.dirname, 'txn_bench.py');
-
-async function freeBasePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    const ok = await Promise.all(Array.from({ length: count }, (_, i) => new Promise<boolean>((resolve) => {
-      const s = net.createServer().once('error', () => resolve(false)).listen(base + i, '127.0.0.1', () => s.close(() => resolve(true)));
-    })));
-    if (ok.every(Boolean)) return base;
-  }
-  throw new Error('no free port range');
-}
 
 export interface Run { mode: string; messages: number; failed: number; seconds: number; msgPerSec: number; mbPerSec: number }
 
