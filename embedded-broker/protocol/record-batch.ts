@@ -12,21 +12,14 @@
  * assign offsets without touching the CRC.
  */
 import { crc32c } from '@node-rs/crc32';
-import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
-import { createRequire } from 'node:module';
-import { initZstdWasmOnce } from './zstd-wasm-init.js';
+import { COMPRESSION_NONE, COMPRESSION_ZSTD, decompress } from './batch-compression.js';
 
 export const BATCH_HEADER_SIZE = 61;
 /** baseOffset + batchLength: the bytes not counted by batchLength. */
 export const LOG_OVERHEAD = 12;
 const CRC_START = 21;
 
-export const COMPRESSION_NONE = 0;
-export const COMPRESSION_GZIP = 1;
-export const COMPRESSION_SNAPPY = 2;
-export const COMPRESSION_LZ4 = 3;
-export const COMPRESSION_ZSTD = 4;
+export { COMPRESSION_NONE, COMPRESSION_GZIP, COMPRESSION_SNAPPY, COMPRESSION_LZ4, COMPRESSION_ZSTD } from './batch-compression.js';
 
 const ATTR_COMPRESSION_MASK = 0x07;
 const ATTR_LOG_APPEND_TIME = 0x08;
@@ -234,90 +227,6 @@ export interface DecodedRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: { key: string; value: Buffer | null }[];
-}
-
-const gunzip = promisify(zlib.gunzip);
-const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]); // "\x82SNAPPY\0"
-const XERIAL_HEADER_SIZE = 16; // magic + version int32 + compatible version int32
-
-const requireOptional = createRequire(import.meta.url);
-
-function loadOptional<T>(name: string): T | null {
-  try {
-    return requireOptional(name) as T;
-  } catch {
-    return null;
-  }
-}
-
-async function snappyDecompress(data: Buffer): Promise<Buffer> {
-  const snappy = loadOptional<typeof import('snappy')>('snappy');
-  if (!snappy) throw new Error('snappy decoding not available');
-  const block = (b: Buffer): Buffer => snappy.uncompressSync(b, { asBuffer: true }) as Buffer;
-  if (data.length >= XERIAL_HEADER_SIZE && data.subarray(0, 8).equals(XERIAL_MAGIC)) {
-    // Kafka's Java clients use xerial snappy-java framing: header, then (int32 length, block)*.
-    const parts: Buffer[] = [];
-    let pos = XERIAL_HEADER_SIZE;
-    while (pos < data.length) {
-      if (pos + 4 > data.length) throw new Error('truncated xerial snappy block length');
-      const len = data.readInt32BE(pos);
-      pos += 4;
-      if (len < 0 || pos + len > data.length) throw new Error('truncated xerial snappy block');
-      parts.push(block(data.subarray(pos, pos + len)));
-      pos += len;
-    }
-    return Buffer.concat(parts);
-  }
-  return block(data);
-}
-
-async function lz4Decompress(data: Buffer): Promise<Buffer> {
-  const lz4 = loadOptional<typeof import('lz4-napi')>('lz4-napi');
-  if (!lz4) throw new Error('lz4 decoding not available');
-  return lz4.decompressFrameSync(data);
-}
-
-type ZstdSync = (b: Buffer) => Buffer;
-interface ZstdWasm {
-  init(): Promise<void>;
-  decompress(buf: Uint8Array, opts?: { defaultHeapSize?: number }): Uint8Array;
-}
-let zstdWasmReady: Promise<ZstdWasm | null> | null = null;
-
-async function zstdDecompress(data: Buffer): Promise<Buffer> {
-  // Node >= 22.15 ships zstd in zlib; on Node 20 use the wasm build the project depends on.
-  const native = (zlib as unknown as { zstdDecompressSync?: ZstdSync }).zstdDecompressSync;
-  if (typeof native === 'function') return native(data);
-  zstdWasmReady ??= (async () => {
-    const pkg = loadOptional<ZstdWasm>('@bokuweb/zstd-wasm');
-    if (!pkg) return null;
-    await initZstdWasmOnce(pkg);
-    return pkg;
-  })();
-  const zstd = await zstdWasmReady;
-  if (!zstd) throw new Error('zstd decoding not available');
-  // Frames without a content size need a guessed output capacity: grow it until it fits.
-  let lastError: unknown;
-  for (let cap = 1 << 20; cap <= 1 << 28; cap *= 8) {
-    try {
-      const out = zstd.decompress(data, { defaultHeapSize: cap });
-      return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-    } catch (e) {
-      lastError = e;
-    }
-  }
-  throw new Error(`zstd decoding failed: ${(lastError as Error)?.message ?? 'unknown error'}`);
-}
-
-async function decompress(codec: number, data: Buffer): Promise<Buffer> {
-  switch (codec) {
-    case COMPRESSION_NONE: return data;
-    case COMPRESSION_GZIP: return gunzip(data);
-    case COMPRESSION_SNAPPY: return snappyDecompress(data);
-    case COMPRESSION_LZ4: return lz4Decompress(data);
-    case COMPRESSION_ZSTD: return zstdDecompress(data);
-    default: throw new Error(`unknown compression codec ${codec}`);
-  }
 }
 
 /** Decodes the records of one whole batch (starting at byte 0 of `batch`). */
