@@ -30,7 +30,7 @@ function rng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
-interface Part { rate: number; keepsUp: boolean; end: number; committed: number }
+interface Part { rate: number; keepsUp: boolean; end: number; committed: number; capacity: number; burst: number }
 
 /**
  * How offsets move between ticks:
@@ -39,8 +39,15 @@ interface Part { rate: number; keepsUp: boolean; end: number; committed: number 
  *             partitions see no message in a given 5 s), 80 % of consumers keep up;
  *   everyTick every partition of every group produces 5–205 msg/s and commits every tick
  *             (the worst case: nothing is ever unchanged).
+ *   drift     every group active, per-partition rates log-uniform 0.02–100 msg/s that drift
+ *             slowly (±2 % per tick, random walk), Poisson-like noise (± √n per tick), and
+ *             bursts (0.2 % of partition-ticks start a 1 min burst at 5×); 80 % of consumers
+ *             keep up, the rest consume at 90–110 % of the base rate with the same noise.
+ *   steady    every group active, 5–205 msg/s constant per partition with ±1 % noise, 80 % of
+ *             consumers keep up, the rest lag behind at a constant rate (the best case for a
+ *             trend predictor).
  */
-export type Activity = 'idle90' | 'varied' | 'everyTick';
+export type Activity = 'idle90' | 'varied' | 'everyTick' | 'drift' | 'steady';
 
 export class SyntheticCluster {
   readonly parts: Part[][];
@@ -53,8 +60,10 @@ export class SyntheticCluster {
         const end = Math.floor(r() * 1e9);
         let rate = 0;
         if (activity === 'everyTick' || (activity === 'idle90' && g < groups * 0.1)) rate = 5 + r() * 200;
-        if (activity === 'varied') rate = 0.02 * Math.exp(r() * Math.log(100 / 0.02));
-        return { rate, keepsUp: activity === 'varied' ? r() < 0.8 : false, end, committed: end - Math.floor(r() * 1000) };
+        if (activity === 'varied' || activity === 'drift') rate = 0.02 * Math.exp(r() * Math.log(100 / 0.02));
+        if (activity === 'steady') rate = 5 + r() * 200;
+        const keepsUp = activity === 'varied' || activity === 'drift' || activity === 'steady' ? r() < 0.8 : false;
+        return { rate, keepsUp, end, committed: end - Math.floor(r() * 1000), capacity: 0.9 + r() * 0.2, burst: 0 };
       }),
     );
   }
@@ -65,6 +74,10 @@ export class SyntheticCluster {
     for (const parts of this.parts) {
       for (const p of parts) {
         if (p.rate === 0) continue;
+        if (this.activity === 'drift' || this.activity === 'steady') {
+          this.advanceRealistic(p, dt);
+          continue;
+        }
         const expected = p.rate * dt;
         // Jittered production; below one message per tick, a message arrives with that probability.
         const produced = expected < 1 ? (r() < expected ? 1 : 0) : Math.round(expected * (0.7 + r() * 0.6));
@@ -76,6 +89,29 @@ export class SyntheticCluster {
           p.committed = Math.min(p.end, p.committed + Math.round(expected * (0.8 + r() * 0.4) * (0.7 + r() * 0.6)));
         }
       }
+    }
+  }
+
+  private gauss(): number {
+    const r = this.rand;
+    return r() + r() + r() + r() - 2; // ~N(0, 0.58), bounded
+  }
+
+  private advanceRealistic(p: Part, dt: number): void {
+    const r = this.rand;
+    const noisy = (mean: number) => (mean < 1 ? (r() < mean ? 1 : 0) : Math.max(0, Math.round(mean + Math.sqrt(mean) * this.gauss() * 1.7)));
+    let expected = p.rate * dt;
+    if (this.activity === 'drift') {
+      p.rate = Math.min(200, Math.max(0.01, p.rate * (1 + (r() - 0.5) * 0.04)));
+      if (p.burst > 0) p.burst--;
+      else if (r() < 0.002) p.burst = 12;
+      expected = p.rate * dt * (p.burst > 0 ? 5 : 1);
+      p.end += noisy(expected);
+    } else p.end += Math.round(expected * (1 + this.gauss() * 0.017));
+    if (p.keepsUp) p.committed = p.end;
+    else {
+      const base = p.rate * dt * p.capacity;
+      p.committed = Math.min(p.end, p.committed + (this.activity === 'drift' ? noisy(base) : Math.round(base * (1 + this.gauss() * 0.017))));
     }
   }
 
@@ -215,11 +251,13 @@ async function weekQuery(record: Record, o: { groups: number; partitions: number
   }
 }
 
-export async function benchSamplerSynthetic(record: Record, scale = 1, parts = new Set(['idle90', 'varied', 'everyTick', 'week'])): Promise<void> {
+export async function benchSamplerSynthetic(record: Record, scale = 1, parts = new Set(['idle90', 'varied', 'drift', 'steady', 'everyTick', 'week'])): Promise<void> {
   const o = { groups: Math.max(10, Math.round(1000 * scale)), partitions: 10, intervalMs: 5_000, minutes: 10 };
   process.stdout.write(`  sampler: ${o.groups} groups × ${o.partitions} partitions (+ as many topic partitions), every ${o.intervalMs} ms, ${o.minutes} min simulated\n`);
   if (parts.has('idle90')) await scenario(record, o, 'idle90', '10 % of groups active');
   if (parts.has('varied')) await scenario(record, o, 'varied', 'all active, varied rates');
+  if (parts.has('drift')) await scenario(record, o, 'drift', 'all active, drifting rates + noise + bursts');
+  if (parts.has('steady')) await scenario(record, o, 'steady', 'all active, steady rates');
   if (parts.has('everyTick')) await scenario(record, o, 'everyTick', 'all moving every tick (worst)');
   if (parts.has('week')) await weekQuery(record, o);
 }

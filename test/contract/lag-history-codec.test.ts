@@ -65,6 +65,50 @@ function randomSamples(n: number, seed: number): ClusterSample[] {
   return out;
 }
 
+/**
+ * Samples that follow trends (what the raw tier predicts) and break them: per-partition rates
+ * that drift, bursts and stops, consumers behind at their own rate, a topic recreated (its end
+ * offset drops), unknown committed offsets and time lags, partitions and groups that disappear
+ * and come back.
+ */
+function trendingSamples(n: number, seed: number): ClusterSample[] {
+  const r = rng(seed);
+  const parts = ['a', 'b', 'c'].flatMap((topic) => [0, 1, 2, 3].map((partition) => ({ topic, partition, end: Math.floor(r() * 1e9), rate: Math.floor(r() * 500), bytes: 0 })));
+  const cons = new Map<string, { c: number | null; speed: number }>();
+  const out: ClusterSample[] = [];
+  for (let i = 0; i < n; i++) {
+    const s: ClusterSample = { t: T0 + i * 5_000 + (i % 13 === 0 ? 700 : 0), topics: [], groups: [] };
+    for (const p of parts) {
+      const x = r();
+      if (x < 0.05) p.rate = Math.floor(r() * 500); // new rate
+      else if (x < 0.08) p.rate = 0; // stops
+      const burst = r() < 0.05 ? Math.floor(r() * 5_000) : 0;
+      p.end += p.rate + burst + (r() < 0.3 ? Math.floor(r() * 5) - 2 : 0);
+      if (p.topic === 'b' && i === 90) p.end = Math.floor(r() * 100); // recreated
+      p.bytes += p.rate * 120;
+      if (p.topic === 'c' && p.partition === 3 && i % 17 > 12) continue; // comes and goes
+      s.topics.push({ topic: p.topic, partition: p.partition, end: p.end, bytes: p.topic === 'c' ? null : p.bytes, rate: null });
+    }
+    for (const group of ['g1', 'g2', 'g3', 'g4']) {
+      if (group === 'g4' && i % 23 > 15) continue; // a group that disappears and returns
+      for (const tp of s.topics) {
+        const k = `${group}/${tp.topic}/${tp.partition}`;
+        let st = cons.get(k);
+        if (!st) cons.set(k, (st = { c: r() < 0.1 ? null : tp.end - Math.floor(r() * 2_000), speed: Math.floor(r() * 600) }));
+        if (r() < 0.05) st.speed = Math.floor(r() * 600);
+        if (group === 'g1') st.c = tp.end; // keeps up
+        else if (st.c !== null) st.c = Math.min(tp.end, st.c + st.speed);
+        else if (r() < 0.05) st.c = tp.end - 10;
+        const lag = st.c === null ? null : Math.max(0, tp.end - st.c);
+        const timeLagMs = lag === null ? null : lag === 0 ? 0 : r() < 0.1 ? null : 30_000 + (i % 40) * 100 + (r() < 0.2 ? Math.floor(r() * 50) * 100 : 0); // time lag is kept to 100 ms
+        s.groups.push({ group, topic: tp.topic, partition: tp.partition, committed: st.c, lag, timeLagMs });
+      }
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 const rowsOf = (s: ClusterSample) => new Map(rawEntries(s));
 
 describe('lag history record format', () => {
@@ -93,6 +137,60 @@ describe('lag history record format', () => {
       const want = new Map([...rowsOf(samples[50 + i]!)].filter(([k]) => k.startsWith('g\u001fg2\u001f')));
       expect(f.rows).toEqual(want);
     });
+  });
+
+  it('reads back trending samples exactly, for all series and for one group, across a reopen', () => {
+    const dir = tmp();
+    const samples = trendingSamples(300, 11);
+    let store = new HistoryStore(dir);
+    samples.slice(0, 170).forEach((s) => store.cluster('c').append('raw', s.t, rawEntries(s)));
+    store.close();
+    store = new HistoryStore(dir);
+    samples.slice(170).forEach((s) => store.cluster('c').append('raw', s.t, rawEntries(s)));
+    store.close();
+    store = new HistoryStore(dir);
+    const all = store.cluster('c').read('raw', T0, T0 + 3_600_000, ALL);
+    expect(all.map((f) => f.t)).toEqual(samples.map((s) => s.t));
+    all.forEach((f, i) => expect(f.rows).toEqual(rowsOf(samples[i]!)));
+    for (const g of ['g2', 'g4']) {
+      const one = store.cluster('c').read('raw', T0 + 100 * 5_000, T0 + 3_600_000, {
+        entity: (section, name) => section === Section.Groups && name === g,
+        key: (k) => k.startsWith(`g\u001f${g}\u001f`),
+      });
+      expect(one.length).toBe(200);
+      one.forEach((f, i) => {
+        const want = new Map([...rowsOf(samples[100 + i]!)].filter(([k]) => k.startsWith(`g\u001f${g}\u001f`)));
+        expect(f.rows).toEqual(want);
+      });
+    }
+    store.close();
+  });
+
+  it('writes nothing but a frame header for producers and consumers at a constant rate', () => {
+    const dir = tmp();
+    const store = new HistoryStore(dir);
+    const c = store.cluster('c');
+    const at = (i: number): ClusterSample => {
+      const t = T0 + i * 5_000;
+      const topics = [0, 1, 2].map((p) => ({ topic: 'x', partition: p, end: 1_000_000 + p * 7 + i * (100 + p), bytes: (1_000_000 + i * (100 + p)) * 50, rate: null }));
+      return {
+        t,
+        topics,
+        groups: [
+          // caught up, behind at the producer's rate (constant lag and time lag), and stopped
+          ...topics.map((tp) => ({ group: 'up', topic: 'x', partition: tp.partition, committed: tp.end, lag: 0, timeLagMs: 0 })),
+          ...topics.map((tp) => ({ group: 'behind', topic: 'x', partition: tp.partition, committed: tp.end - 5_000, lag: 5_000, timeLagMs: 42_000 })),
+          ...topics.map((tp) => ({ group: 'stuck', topic: 'x', partition: tp.partition, committed: 1_000, lag: tp.end - 1_000, timeLagMs: 3_600_000 + i * 5_000 })),
+        ],
+      };
+    };
+    for (let i = 0; i < 3; i++) c.append('raw', T0 + i * 5_000, rawEntries(at(i)));
+    const before = c.files('raw')[0]!.bytes;
+    for (let i = 3; i < 13; i++) c.append('raw', T0 + i * 5_000, rawEntries(at(i)));
+    expect((c.files('raw')[0]!.bytes - before) / 10).toBeLessThanOrEqual(8 + 1 + 6 + 4);
+    store.close();
+    const back = new HistoryStore(dir).cluster('c').read('raw', T0, T0 + 3_600_000, ALL);
+    back.forEach((f, i) => expect(f.rows).toEqual(rowsOf(at(i))));
   });
 
   it('writes nothing but a frame header for series that did not change', () => {

@@ -12,6 +12,11 @@
 //     same way as raw (decoded in the order 4, 0, 1, 2, 3 so the end is known first);
 //   - time lag is stored as the append time of the committed offset in 100 ms units (constant
 //     while a consumer is stuck), 1 for "no time lag" and 0 for "unknown".
+//   - raw tier only: a live series follows its trend (constant rate): topic end offsets and
+//     bytes, and the committed offset of a consumer that is behind, are predicted as last value
+//     + the mean of the last two deltas when both were non-zero (0 otherwise, so a partition
+//     that sees one message now and then is not predicted to keep moving); the origin of a
+//     consumer that is behind moves by its last step when the committed offset moved.
 import type { Tier } from './history-store.js';
 import { parseKey, topicPartitionKey, type SeriesKind } from './series.js';
 
@@ -50,6 +55,9 @@ export interface SeriesState {
   /** Reader: values in the store's row layout, and whether the query wants them. */
   out: number[] | null;
   emit: boolean;
+  /** Raw tier: last two deltas per value (d1 newest); for raw groups d1[1] is the time-origin step. */
+  d1: number[];
+  d2: number[];
   /** Writer: tick of the last sample that carried this series, and its values then. */
   seenTick: number;
   pending: number[] | null;
@@ -106,6 +114,8 @@ export class CodecState {
       emit: false,
       seenTick: 0,
       pending: null,
+      d1: new Array<number>(width).fill(0),
+      d2: new Array<number>(width).fill(0),
     };
     if (s.local !== e.series.length) throw new Error('history dictionary out of order');
     e.series.push(s);
@@ -132,18 +142,46 @@ export class CodecState {
     return d && d.live && d.stored ? d.stored[0]! : null;
   }
 
+  /** Raw tier: the predicted step of value i of a live series (see the header). */
+  trend(s: SeriesState, i: number): number {
+    const a = s.d1[i]!;
+    const b = s.d2[i]!;
+    return s.live && a !== 0 && b !== 0 ? Math.floor((a + b) / 2) : 0;
+  }
+
+  /** Raw tier: the prediction of value i of a topic partition. */
+  predictRaw(s: SeriesState, i: number): number {
+    return (s.stored?.[i] ?? 0) + this.trend(s, i);
+  }
+
+  /** Raw tier: stores a topic partition's values, keeping its deltas while it stays live. */
+  commitRaw(s: SeriesState, v: number[]): void {
+    const prev = s.stored;
+    for (let i = 0; i < s.width; i++) {
+      s.d2[i] = s.live && prev ? s.d1[i]! : 0;
+      s.d1[i] = s.live && prev ? v[i]! - prev[i]! : 0;
+    }
+    s.stored = v;
+    s.live = true;
+  }
+
   /** Prediction for a raw group partition's committed field. */
   predictCommitted(s: SeriesState, end: number | null): number {
     if (s.live && s.lag === 0 && end !== null) return end + 1;
-    return s.stored?.[0] ?? 0;
+    const last = s.stored?.[0] ?? 0;
+    if (last === 0) return 0;
+    const p = last + this.trend(s, 0);
+    return end !== null && p > end + 1 ? Math.max(last, end + 1) : p;
   }
 
   /** Prediction for a raw group partition's time-lag field, given the lag just derived. */
-  predictTimeLag(s: SeriesState, lag: number | null): number {
+  predictTimeLag(s: SeriesState, lag: number | null, committedField: number): number {
     if (lag === 0) return 1;
-    // An origin (or "unknown") carries over; a consumer that just fell behind was caught up at
-    // the previous frame, so the oldest unread message is about that old.
-    if (s.stored && s.stored[1] !== 1) return s.stored[1]!;
+    // "Unknown" carries over; an origin moves by its last step when the committed offset moved
+    // (a consumer steadily behind keeps its time lag); a consumer that just fell behind was
+    // caught up at the previous frame, so the oldest unread message is about that old.
+    if (s.stored && s.stored[1] === 0) return 0;
+    if (s.stored && s.stored[1] !== 1) return s.stored[1]! + (s.live && committedField !== s.stored[0] ? s.d1[1]! : 0);
     return this.prevT === null ? 0 : Math.round(this.prevT / 100) + 2;
   }
 
@@ -161,6 +199,12 @@ export class CodecState {
   /** Commits a raw group partition's fields for time t; returns the row layout [committed+1, lag+1, timeLag+1]. */
   commitRawGroup(s: SeriesState, committedField: number, timeField: number, end: number | null, t: number, wantOut: boolean): void {
     const lag = end === null || committedField === 0 ? null : Math.max(0, end - (committedField - 1));
+    const prev = s.stored;
+    const keep = s.live && prev !== null;
+    s.d2[0] = keep ? s.d1[0]! : 0;
+    s.d1[0] = keep && prev![0] !== 0 && committedField !== 0 ? committedField - prev![0]! : 0;
+    if (!keep || prev![1]! < 2 || timeField < 2) s.d1[1] = 0;
+    else if (committedField !== prev![0]) s.d1[1] = timeField - prev![1]!;
     if (s.stored) {
       s.stored[0] = committedField;
       s.stored[1] = timeField;

@@ -5,8 +5,11 @@
 //   FRAME — t, then per section (topics, then groups):
 //             nDir, nDir × [u32 previous entity id + 1, u32 chunk offset]   every 16th chunk
 //             areaLen, chunks: [entity id gap][byte length][entries]
-//           an entry: [(local id gap) × 2 + removed], then per value the zigzag difference
-//           from the prediction (codec-state.ts). A series with no entry kept its prediction.
+//           an entry: [(local id gap) × (2^W + 1) + code], code < 2^W a bitmask of the
+//           values that missed their prediction (codec-state.ts), each then followed by its
+//           zigzag difference, code = 2^W removed; W is the widest series of the section in
+//           that tier (raw 2, minute/hour topics 3, groups 5). A series with no entry kept its
+//           prediction.
 // The sparse directory lets a one-group query binary-search each frame instead of walking
 // every changed entity.
 import { ByteReader, ByteWriter } from './byte-io.js';
@@ -20,6 +23,11 @@ export const enum RecordKind {
 }
 
 const DIR_STRIDE = 16;
+
+/** Values per series the entry bitmask covers, by tier and section. */
+export function maskWidth(tier: Tier, section: Section): number {
+  return tier === 'raw' ? 2 : section === Section.Topics ? 3 : 5;
+}
 const SECTIONS = [Section.Topics, Section.Groups] as const;
 
 export class FrameEncoder {
@@ -89,15 +97,22 @@ export class FrameEncoder {
   private encodeEntity(e: Entity, tick: number, t: number): void {
     const st = this.state;
     const c = this.chunk;
+    const base = (1 << maskWidth(st.tier, e.section)) + 1;
     let prevLocal = -1;
-    const entry = (s: SeriesState, removed: boolean) => {
-      c.uvarint((s.local - prevLocal - 1) * 2 + (removed ? 1 : 0));
+    /** Writes an entry when the series is removed, returns, or missed a prediction. */
+    const entry = (s: SeriesState, wasLive: boolean, v: number[] | null, pred: number[] | null, order?: readonly number[]) => {
+      let mask = 0;
+      if (v) for (let i = 0; i < s.width; i++) if ((v[i] ?? 0) !== pred![i]) mask |= 1 << i;
+      if (v && wasLive && mask === 0) return;
+      c.uvarint((s.local - prevLocal - 1) * base + (v ? mask : base - 1));
       prevLocal = s.local;
+      if (v) for (const i of order ?? range(s.width)) if (mask & (1 << i)) c.svarint((v[i] ?? 0) - pred![i]!);
     };
     for (const s of e.series) {
+      if (s.width >= base) throw new Error('history series wider than its entry bitmask');
       if (s.seenTick !== tick) {
         if (s.live) {
-          entry(s, true);
+          entry(s, true, null, null);
           s.live = false;
           s.lag = null;
         }
@@ -110,38 +125,38 @@ export class FrameEncoder {
         const cPred = st.predictCommitted(s, end);
         const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
         const tField = timeLagField(v, t);
-        const tPred = st.predictTimeLag(s, lag);
-        if (!s.live || cField !== cPred || tField !== tPred) {
-          entry(s, false);
-          c.svarint(cField - cPred);
-          c.svarint(tField - tPred);
-        }
+        const tPred = st.predictTimeLag(s, lag, cField);
+        entry(s, s.live, [cField, tField], [cPred, tPred]);
         st.commitRawGroup(s, cField, tField, end, t, false);
         continue;
       }
       if (s.kind === 'g' && s.width === 5) {
         const pred = new Array<number>(5);
-        let same = s.live;
-        for (const i of AGG_GROUP_ORDER) same = (pred[i] = st.predictAggGroup(s, i, v)) === (v[i] ?? 0) && same;
-        if (!same) {
-          entry(s, false);
-          for (const i of AGG_GROUP_ORDER) c.svarint((v[i] ?? 0) - pred[i]!);
-        }
+        for (const i of AGG_GROUP_ORDER) pred[i] = st.predictAggGroup(s, i, v);
+        entry(s, s.live, v, pred, AGG_GROUP_ORDER);
         s.stored = v.slice(0, 5);
         s.live = true;
         continue;
       }
-      const prev = s.stored;
-      let same = s.live && prev !== null;
-      for (let i = 0; same && i < s.width; i++) same = (v[i] ?? 0) === prev![i];
-      if (!same) {
-        entry(s, false);
-        for (let i = 0; i < s.width; i++) c.svarint((v[i] ?? 0) - (prev?.[i] ?? 0));
-        s.stored = v.slice(0, s.width);
+      const cur = v.slice(0, s.width);
+      for (let i = 0; i < s.width; i++) cur[i] = cur[i] ?? 0;
+      if (st.tier === 'raw') {
+        const pred = range(s.width).map((i) => st.predictRaw(s, i));
+        entry(s, s.live, cur, pred);
+        st.commitRaw(s, cur);
+        continue;
       }
+      const pred = range(s.width).map((i) => s.stored?.[i] ?? 0);
+      entry(s, s.live && s.stored !== null, cur, pred);
+      s.stored = cur;
       s.live = true;
     }
   }
+}
+
+const RANGES: number[][] = [];
+function range(n: number): number[] {
+  return (RANGES[n] ??= Array.from({ length: n }, (_, i) => i));
 }
 
 export interface SeriesFilter {
@@ -335,42 +350,50 @@ export class FrameDecoder {
 
   private applyEntity(e: Entity, r: ByteReader | null, chunkEnd: number, t: number) {
     const st = this.state;
-    // Group partitions move without an entry (their predictions follow the topic's end offset).
-    const dynamic = e.section === Section.Groups;
+    // Raw series and group partitions move without an entry (their predictions follow trends
+    // and the topic's end offset).
+    const dynamic = st.tier === 'raw' || e.section === Section.Groups;
     if (!r && !dynamic) return;
+    const base = (1 << maskWidth(st.tier, e.section)) + 1;
     let next = -1;
-    let removed = false;
+    let code = 0;
     const advance = () => {
       if (r && r.pos < chunkEnd) {
         const h = r.uvarint();
-        next += Math.floor(h / 2) + 1;
-        removed = h % 2 === 1;
+        next += Math.floor(h / base) + 1;
+        code = h % base;
       } else next = Number.MAX_SAFE_INTEGER;
     };
     advance();
     for (const s of e.series) {
       const has = s.local === next;
-      if (has && removed) {
+      if (has && code === base - 1) {
         s.live = false;
         s.lag = null;
         advance();
         continue;
       }
-      if (!has && !(s.kind === 'g' && s.live)) continue;
+      if (!has && !(s.live && (st.tier === 'raw' || s.kind === 'g'))) continue;
+      const mask = has ? code : 0;
+      const res = (i: number) => (mask & (1 << i) ? r!.svarint() : 0);
       if (st.isRawGroup(s)) {
         const end = st.endNow(s);
-        const cField = st.predictCommitted(s, end) + (has ? r!.svarint() : 0);
+        const cField = st.predictCommitted(s, end) + res(0);
         const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
-        const tField = st.predictTimeLag(s, lag) + (has ? r!.svarint() : 0);
+        const tField = st.predictTimeLag(s, lag, cField) + res(1);
         st.commitRawGroup(s, cField, tField, end, t, s.emit);
       } else if (s.kind === 'g' && s.width === 5) {
         const v = new Array<number>(5);
-        for (const i of AGG_GROUP_ORDER) v[i] = st.predictAggGroup(s, i, v) + (has ? r!.svarint() : 0);
+        for (const i of AGG_GROUP_ORDER) v[i] = st.predictAggGroup(s, i, v) + res(i);
         s.stored = v;
         s.live = true;
+      } else if (st.tier === 'raw') {
+        const v = new Array<number>(s.width);
+        for (let i = 0; i < s.width; i++) v[i] = st.predictRaw(s, i) + res(i);
+        st.commitRaw(s, v);
       } else {
-        const v = s.stored ?? new Array<number>(s.width).fill(0);
-        for (let i = 0; i < s.width; i++) v[i] = v[i]! + r!.svarint();
+        const v = new Array<number>(s.width);
+        for (let i = 0; i < s.width; i++) v[i] = (s.stored?.[i] ?? 0) + res(i);
         s.stored = v;
         s.live = true;
       }

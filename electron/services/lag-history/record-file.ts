@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
-/** KLH2: changed-only frames (frame-codec.ts). A KLH1 file reads as empty and is restarted. */
-export const MAGIC = Buffer.from('KLH2');
+/** KLH3: changed-only frames with trend predictions and per-entry bitmasks (frame-codec.ts). A KLH1/KLH2 file reads as empty and is restarted. */
+export const MAGIC = Buffer.from('KLH3');
 const HEADER = 8;
 /** No sane frame is this large; a length beyond it means garbage, not a record. */
 const MAX_RECORD = 256 * 1024 * 1024;
