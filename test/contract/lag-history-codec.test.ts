@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BitReader, BitWriter } from '../../electron/services/lag-history/bit-io.js';
 import { Section } from '../../electron/services/lag-history/codec-state.js';
-import { ALL } from '../../electron/services/lag-history/frame-codec.js';
+import { ALL } from '../../electron/services/lag-history/frame-decoder.js';
 import { HistoryStore } from '../../electron/services/lag-history/history-store.js';
 import { rawEntries, type ClusterSample } from '../../electron/services/lag-history/series.js';
 
@@ -111,6 +112,37 @@ function trendingSamples(n: number, seed: number): ClusterSample[] {
 
 const rowsOf = (s: ClusterSample) => new Map(rawEntries(s));
 
+/**
+ * Many topics and groups, so frames hold hundreds of 16-entity blocks and a directory: groups
+ * and topics whose activity differs (idle, steady, noisy), some idle for whole blocks, a few
+ * created late in the file.
+ */
+function fleetSamples(n: number, entities: number, seed: number): ClusterSample[] {
+  const r = rng(seed);
+  const ends = Array.from({ length: entities }, () => Array.from({ length: 3 }, () => Math.floor(r() * 1e7)));
+  const committed = ends.map((e) => e.map((x) => x - Math.floor(r() * 100)));
+  const out: ClusterSample[] = [];
+  for (let i = 0; i < n; i++) {
+    const s: ClusterSample = { t: T0 + i * 5_000, topics: [], groups: [] };
+    for (let g = 0; g < entities; g++) {
+      if (g >= entities - 20 && i < n / 2) continue; // created late
+      const block = Math.floor(g / 16);
+      const active = block % 3 !== 1; // every third block idle throughout
+      for (let p = 0; p < 3; p++) {
+        if (active) ends[g]![p]! += g % 2 === 0 ? 40 + p : Math.floor(r() * 200);
+        const end = ends[g]![p]!;
+        s.topics.push({ topic: `topic-${g}`, partition: p, end, bytes: null, rate: null });
+        if (g % 5 === 0) committed[g]![p] = end;
+        else if (active) committed[g]![p] = Math.min(end, committed[g]![p]! + Math.floor(r() * 150));
+        const c = committed[g]![p]!;
+        s.groups.push({ group: `group-${g}`, topic: `topic-${g}`, partition: p, committed: c, lag: end - c, timeLagMs: end === c ? 0 : null });
+      }
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 describe('lag history record format', () => {
   it('reads back every sample exactly, for all series and for one group, across a reopen', () => {
     const dir = tmp();
@@ -164,6 +196,58 @@ describe('lag history record format', () => {
       });
     }
     store.close();
+  });
+
+  it('reads back a fleet of hundreds of topics and groups exactly, one group at a time through the block directory', () => {
+    const dir = tmp();
+    const samples = fleetSamples(60, 600, 3);
+    let store = new HistoryStore(dir);
+    samples.slice(0, 25).forEach((s) => store.cluster('c').append('raw', s.t, rawEntries(s)));
+    store.close();
+    store = new HistoryStore(dir);
+    samples.slice(25).forEach((s) => store.cluster('c').append('raw', s.t, rawEntries(s)));
+    store.close();
+    store = new HistoryStore(dir);
+    const all = store.cluster('c').read('raw', T0, T0 + 3_600_000, ALL);
+    expect(all.map((f) => f.t)).toEqual(samples.map((s) => s.t));
+    all.forEach((f, i) => expect(f.rows).toEqual(rowsOf(samples[i]!)));
+    // Groups in the first, a middle, an idle and the last (late) block, each read on its own.
+    for (const g of [0, 7, 17, 300, 591, 599]) {
+      const prefix = `g\u001fgroup-${g}\u001f`;
+      const one = store.cluster('c').read('raw', T0, T0 + 3_600_000, {
+        entity: (section, name) => section === Section.Groups && name === `group-${g}`,
+        key: (k) => k.startsWith(prefix),
+      });
+      const want = samples.map((s) => new Map([...rowsOf(s)].filter(([k]) => k.startsWith(prefix))));
+      expect(one.map((f) => f.rows)).toEqual(want);
+    }
+    store.close();
+  });
+
+  it('bit I/O round-trips Rice codes of every size, escapes and 53-bit values, and takes bits back', () => {
+    const r = rng(5);
+    const values: Array<[number, number]> = [];
+    for (let i = 0; i < 5_000; i++) {
+      const k = Math.floor(r() * 20);
+      const z = i % 10 === 0 ? Math.floor(r() * Number.MAX_SAFE_INTEGER) : Math.floor(r() * 2 ** Math.floor(r() * 30));
+      values.push([z, k]);
+    }
+    values.push([0, 0], [Number.MAX_SAFE_INTEGER, 0], [2 ** 24, 0], [11, 0], [12, 0], [4095, 8]);
+    const w = new BitWriter(16);
+    for (const [z, k] of values) {
+      w.rice(z, k);
+      // Bits written and taken back leave no trace.
+      const mark = w.bitLength;
+      w.big(2 ** 40 + 3, 41);
+      w.bits(5, 3);
+      w.truncate(mark);
+    }
+    w.bits(1, 1);
+    const buf = Buffer.from(w.finish());
+    const rd = new BitReader(buf, 0, buf.length);
+    for (const [z, k] of values) expect(rd.rice(k)).toBe(z);
+    expect(rd.bit()).toBe(1);
+    expect(() => new BitReader(buf, 0, 0).bit()).toThrow(/past end/);
   });
 
   it('writes nothing but a frame header for producers and consumers at a constant rate', () => {

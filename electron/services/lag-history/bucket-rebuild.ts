@@ -6,7 +6,7 @@
 // Only the current hour, plus the previous one when the hour tier does not have it yet, are
 // looked at: older gaps stay gaps rather than stalling the first tick.
 import type { BucketAggregator } from './bucket-aggregator.js';
-import { ALL } from './frame-codec.js';
+import { ALL } from './frame-decoder.js';
 import type { ClusterHistory, StoredFrame } from './history-store.js';
 import { dec, parseKey, type ClusterSample } from './series.js';
 

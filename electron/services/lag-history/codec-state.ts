@@ -35,8 +35,10 @@ export interface Entity {
   name: string;
   /** Indexed by local id. */
   series: SeriesState[];
-  /** Reader: decode this entity's chunks. */
+  /** Reader: decode this entity's values (its block is parsed either way when a neighbour is wanted). */
   decode: boolean;
+  /** Series that exist at the current record (a primed reader knows later ones already). */
+  visible: number;
 }
 
 export interface SeriesState {
@@ -61,6 +63,10 @@ export interface SeriesState {
   /** Writer: tick of the last sample that carried this series, and its values then. */
   seenTick: number;
   pending: number[] | null;
+  /** Per value: 4 × the running mean of its coded residuals, which sets its Rice parameter. */
+  kacc: number[];
+  /** Whether an entry with values was coded before (the first one, a full value, does not adapt kacc). */
+  coded: boolean;
 }
 
 export class CodecState {
@@ -81,7 +87,7 @@ export class CodecState {
 
   /** An entity known by id only (a reader that skips its series still needs its id taken). */
   addEntity(section: Section, name: string): Entity {
-    const e: Entity = { section, id: this.entities[section].length, name, series: [], decode: false };
+    const e: Entity = { section, id: this.entities[section].length, name, series: [], decode: false, visible: 0 };
     this.entities[section].push(e);
     this.entityByName[section].set(name, e);
     return e;
@@ -94,7 +100,7 @@ export class CodecState {
     const name = sec === Section.Topics ? parsed.topic! : parsed.group!;
     let e = this.entityByName[sec].get(name);
     if (!e) {
-      e = { section: sec, id: entityId ?? this.entities[sec].length, name, series: [], decode: false };
+      e = { section: sec, id: entityId ?? this.entities[sec].length, name, series: [], decode: false, visible: 0 };
       if (e.id !== this.entities[sec].length) throw new Error('history dictionary out of order');
       this.entities[sec].push(e);
       this.entityByName[sec].set(name, e);
@@ -116,6 +122,8 @@ export class CodecState {
       pending: null,
       d1: new Array<number>(width).fill(0),
       d2: new Array<number>(width).fill(0),
+      kacc: new Array<number>(width).fill(0),
+      coded: false,
     };
     if (s.local !== e.series.length) throw new Error('history dictionary out of order');
     e.series.push(s);

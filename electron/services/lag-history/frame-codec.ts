@@ -1,39 +1,68 @@
-// The payload of one history record (not compressed, so a reader can jump over what it does
-// not want). Two kinds:
+// The payload of one history record (not compressed as a whole, so a reader can jump over
+// what it does not want). Two kinds:
 //   DICT  — new series: section, entity id, local id, value count, key (ids restart per file,
 //           so each file stands alone and its first frame carries every value in full);
 //   FRAME — t, then per section (topics, then groups):
-//             nDir, nDir × [u32 previous entity id + 1, u32 chunk offset]   every 16th chunk
-//             areaLen, chunks: [entity id gap][byte length][entries]
-//           an entry: [(local id gap) × (2^W + 1) + code], code < 2^W a bitmask of the
-//           values that missed their prediction (codec-state.ts), each then followed by its
-//           zigzag difference, code = 2^W removed; W is the widest series of the section in
-//           that tier (raw 2, minute/hour topics 3, groups 5). A series with no entry kept its
-//           prediction.
-// The sparse directory lets a one-group query binary-search each frame instead of walking
-// every changed entity.
-import { ByteReader, ByteWriter } from './byte-io.js';
+//             nDir, nDir × [u32 previous block index + 1, u32 offset]   every 16th block written
+//             areaLen, blocks: [block index gap][byte length][bits]
+//           A block covers 16 entity ids; it is written only when one of them has an entry.
+//           Its bits (bit-io.ts): 16 presence bits, then per present entity and per series
+//           that exists: 0 = no entry (the series kept its prediction, codec-state.ts),
+//           10 = only its first value missed, 11 + a bit per value that missed — none set,
+//           plus one bit: "removed" (1) or "back, as predicted" (0) — then each missed
+//           value's zigzag residual − 1 as a Rice code whose parameter follows the mean of
+//           that value's recent residuals.
+// Why bits: with every partition moving, residuals are a few bits of noise each; bytes (the
+// KLH3 varints and per-entity headers) cost three to four times that. The block directory
+// lets a one-group query parse two blocks per frame instead of the whole frame.
+import { BitWriter } from './bit-io.js';
+import { ByteWriter } from './byte-io.js';
 import { AGG_GROUP_ORDER, CodecState, Section, timeLagField, type Entity, type SeriesState } from './codec-state.js';
 import type { Tier } from './history-store.js';
-import { parseKey } from './series.js';
 
 export const enum RecordKind {
   Dict = 1,
   Frame = 2,
 }
 
+export const BLOCK = 16;
 const DIR_STRIDE = 16;
+export const SECTIONS = [Section.Topics, Section.Groups] as const;
 
-/** Values per series the entry bitmask covers, by tier and section. */
-export function maskWidth(tier: Tier, section: Section): number {
-  return tier === 'raw' ? 2 : section === Section.Topics ? 3 : 5;
+const RANGES: number[][] = [];
+export function range(n: number): number[] {
+  return (RANGES[n] ??= Array.from({ length: n }, (_, i) => i));
 }
-const SECTIONS = [Section.Topics, Section.Groups] as const;
+
+/** The order a series' values are predicted in (a minute/hour group partition needs its end first). */
+export function orderOf(s: SeriesState): readonly number[] {
+  return s.kind === 'g' && s.width === 5 ? AGG_GROUP_ORDER : range(s.width);
+}
+
+/** Rice parameter from 4 × the running mean residual: floor(log2(mean)). */
+export function riceParam(acc: number): number {
+  let m = Math.floor(acc / 4);
+  let k = 0;
+  while (m >= 2) {
+    m = Math.floor(m / 2);
+    k++;
+  }
+  return k;
+}
+
+/** Folds a coded residual into the running mean (outliers capped so one jump cannot inflate it for long). */
+export function adapt(s: SeriesState, i: number, z: number): void {
+  if (s.coded) s.kacc[i] = s.kacc[i]! + Math.min(z, 1 << 16) - Math.floor(s.kacc[i]! / 4);
+}
+
+const zigzag = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
+export const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
 export class FrameEncoder {
   readonly state: CodecState;
   private readonly area = new ByteWriter(1 << 16);
-  private readonly chunk = new ByteWriter(1024);
+  private readonly block = new BitWriter(1 << 12);
+  private readonly body = new BitWriter(1 << 12);
 
   /** A CodecState from a decoder that read the file so far continues that file. */
   constructor(tier: Tier | CodecState) {
@@ -47,7 +76,10 @@ export class FrameEncoder {
     const fresh: SeriesState[] = [];
     for (const [key, values] of entries) {
       let s = st.byKey.get(key);
-      if (!s) fresh.push((s = st.add(key, st.tier === 'raw' && key[0] === 'g' ? 2 : values.length)));
+      if (!s) {
+        fresh.push((s = st.add(key, st.tier === 'raw' && key[0] === 'g' ? 2 : values.length)));
+        s.entity.visible = s.entity.series.length;
+      }
       s.seenTick = tick;
       s.pending = values;
     }
@@ -68,54 +100,77 @@ export class FrameEncoder {
     const w = new ByteWriter(1 << 16);
     w.uvarint(RecordKind.Frame);
     w.uvarint(t);
-    for (const section of SECTIONS) {
-      const area = this.area;
-      area.reset();
-      const dir: number[] = [];
-      let prevId = -1;
-      let chunks = 0;
-      for (const e of st.entities[section]) {
-        this.chunk.reset();
-        this.encodeEntity(e, tick, t);
-        if (this.chunk.length === 0) continue;
-        if (chunks++ % DIR_STRIDE === 0) dir.push(prevId + 1, area.length);
-        area.uvarint(e.id - prevId - 1);
-        area.uvarint(this.chunk.length);
-        area.bytes(this.chunk.view());
-        prevId = e.id;
-      }
-      w.uvarint(dir.length / 2);
-      for (const v of dir) w.u32(v);
-      w.uvarint(area.length);
-      w.bytes(area.view());
-    }
+    for (const section of SECTIONS) this.encodeSection(w, st.entities[section], tick, t);
     st.prevT = t;
     out.push(w.finish());
     return out;
   }
 
-  private encodeEntity(e: Entity, tick: number, t: number): void {
+  private encodeSection(w: ByteWriter, entities: Entity[], tick: number, t: number): void {
+    const area = this.area;
+    area.reset();
+    const dir: number[] = [];
+    let prevBlock = -1;
+    let written = 0;
+    for (let b = 0; b * BLOCK < entities.length; b++) {
+      this.body.reset();
+      let presence = 0;
+      for (let j = 0; j < BLOCK; j++) {
+        const e = entities[b * BLOCK + j];
+        if (e && this.encodeEntity(e, tick, t)) presence |= 1 << (BLOCK - 1 - j);
+      }
+      if (presence === 0) continue;
+      this.block.reset();
+      this.block.bits(presence, BLOCK);
+      this.block.append(this.body);
+      const bytes = this.block.finish();
+      if (written++ % DIR_STRIDE === 0) dir.push(prevBlock + 1, area.length);
+      area.uvarint(b - prevBlock - 1);
+      area.uvarint(bytes.length);
+      area.bytes(bytes);
+      prevBlock = b;
+    }
+    w.uvarint(dir.length / 2);
+    for (const v of dir) w.u32(v);
+    w.uvarint(area.length);
+    w.bytes(area.view());
+  }
+
+  /** Appends the entity's bits to the block body when any series has an entry; true if so. */
+  private encodeEntity(e: Entity, tick: number, t: number): boolean {
     const st = this.state;
-    const c = this.chunk;
-    const base = (1 << maskWidth(st.tier, e.section)) + 1;
-    let prevLocal = -1;
-    /** Writes an entry when the series is removed, returns, or missed a prediction. */
-    const entry = (s: SeriesState, wasLive: boolean, v: number[] | null, pred: number[] | null, order?: readonly number[]) => {
+    const out = this.body;
+    const start = out.bitLength;
+    let any = false;
+    const entry = (s: SeriesState, wasLive: boolean, v: number[] | null, pred: number[] | null) => {
       let mask = 0;
       if (v) for (let i = 0; i < s.width; i++) if ((v[i] ?? 0) !== pred![i]) mask |= 1 << i;
-      if (v && wasLive && mask === 0) return;
-      c.uvarint((s.local - prevLocal - 1) * base + (v ? mask : base - 1));
-      prevLocal = s.local;
-      if (v) for (const i of order ?? range(s.width)) if (mask & (1 << i)) c.svarint((v[i] ?? 0) - pred![i]!);
+      if (v && wasLive && mask === 0) {
+        out.bits(0, 1);
+        return;
+      }
+      any = true;
+      if (mask === 1) out.bits(0b10, 2);
+      else {
+        out.bits(0b11, 2);
+        out.bits(mask, s.width);
+        if (mask === 0) out.bits(v ? 0 : 1, 1);
+      }
+      for (const i of orderOf(s)) {
+        if (!(mask & (1 << i))) continue;
+        const z = zigzag((v![i] ?? 0) - pred![i]!) - 1;
+        out.rice(z, riceParam(s.kacc[i]!));
+        adapt(s, i, z);
+      }
+      if (v) s.coded = true;
     };
     for (const s of e.series) {
-      if (s.width >= base) throw new Error('history series wider than its entry bitmask');
       if (s.seenTick !== tick) {
         if (s.live) {
           entry(s, true, null, null);
           s.live = false;
           s.lag = null;
-        }
+        } else out.bits(0, 1);
         continue;
       }
       const v = s.pending!;
@@ -133,7 +188,7 @@ export class FrameEncoder {
       if (s.kind === 'g' && s.width === 5) {
         const pred = new Array<number>(5);
         for (const i of AGG_GROUP_ORDER) pred[i] = st.predictAggGroup(s, i, v);
-        entry(s, s.live, v, pred, AGG_GROUP_ORDER);
+        entry(s, s.live, v, pred);
         s.stored = v.slice(0, 5);
         s.live = true;
         continue;
@@ -151,254 +206,8 @@ export class FrameEncoder {
       s.stored = cur;
       s.live = true;
     }
-  }
-}
-
-const RANGES: number[][] = [];
-function range(n: number): number[] {
-  return (RANGES[n] ??= Array.from({ length: n }, (_, i) => i));
-}
-
-export interface SeriesFilter {
-  /** Entities (topics or groups, by name) whose series the caller may want. */
-  entity(section: Section, name: string): boolean;
-  key(key: string): boolean;
-}
-
-export const ALL: SeriesFilter = { entity: () => true, key: () => true };
-
-export interface DecodedFrame {
-  t: number;
-  rows: Map<string, number[]>;
-}
-
-/** Reads one file's records in order, decoding only the entities the filter (and their lag inputs) needs. */
-export class FrameDecoder {
-  readonly state: CodecState;
-  private decodeIds: [number[], number[]] = [[], []];
-  private dirty = false;
-  private readonly neededTopics = new Set<string>();
-
-  constructor(
-    tier: Tier,
-    private readonly filter: SeriesFilter = ALL,
-  ) {
-    this.state = new CodecState(tier);
-  }
-
-  private primed = false;
-
-  /**
-   * Reads every DICT record of the file first, so which topics a wanted group needs is known
-   * before the first frame (an entity decoded only from the middle of a file would have missed
-   * its earlier differences), and creates series only for entities it will decode: a one-group
-   * query then costs little more than that group, however many series the file holds.
-   */
-  prime(records: Buffer[]): void {
-    const st = this.state;
-    const dicts = records.filter((rec) => rec[0] === RecordKind.Dict);
-    const entries = (visit: (r: ByteReader, section: Section, entityId: number, local: number, width: number, keyEnd: number) => void) => {
-      for (const rec of dicts) {
-        const r = new ByteReader(rec, 1);
-        const n = r.uvarint();
-        for (let i = 0; i < n; i++) {
-          const section = r.uvarint() as Section;
-          const entityId = r.uvarint();
-          const local = r.uvarint();
-          const width = r.uvarint();
-          const len = r.uvarint();
-          const keyEnd = r.pos + len;
-          visit(r, section, entityId, local, width, keyEnd);
-          r.pos = keyEnd;
-        }
-      }
-    };
-    const keyAt = (r: ByteReader, keyEnd: number) => r.buf.toString('utf8', r.pos, keyEnd);
-    // Pass 1: entity names (from each entity's first key) and the topics wanted groups read.
-    entries((r, section, entityId, _local, _width, keyEnd) => {
-      let e = st.entities[section][entityId];
-      if (!e) {
-        const p = parseKey(keyAt(r, keyEnd));
-        e = st.addEntity(section, section === Section.Topics ? p.topic! : p.group!);
-        if (e.id !== entityId) throw new Error('history dictionary out of order');
-        e.decode = this.filter.entity(section, e.name);
-      }
-      if (e.decode && section === Section.Groups) {
-        const p = parseKey(keyAt(r, keyEnd));
-        if (p.kind === 'g') this.neededTopics.add(p.topic!);
-      }
-    });
-    for (const name of this.neededTopics) {
-      const te = st.entity(Section.Topics, name);
-      if (te) te.decode = true;
-    }
-    // Pass 2: series of the entities that will be decoded.
-    entries((r, section, entityId, local, width, keyEnd) => {
-      const e = st.entities[section][entityId]!;
-      if (!e.decode) return;
-      const s = st.add(keyAt(r, keyEnd), width, section, entityId, local);
-      s.emit = this.filter.entity(section, e.name) && this.filter.key(s.key);
-    });
-    this.dirty = true;
-    this.primed = true;
-  }
-
-  /** DICT records update the dictionary and return null; FRAME records return rows when t is in [from, to]. */
-  decode(payload: Buffer, from = -Infinity, to = Infinity): DecodedFrame | null {
-    const r = new ByteReader(payload);
-    const kind = r.uvarint();
-    if (kind === RecordKind.Dict) {
-      if (!this.primed) this.readDict(r);
-      return null;
-    }
-    if (kind !== RecordKind.Frame) throw new Error(`unknown history record kind ${kind}`);
-    if (this.dirty) this.refreshIds();
-    const t = r.uvarint();
-    for (const section of SECTIONS) this.readSection(r, section, t);
-    this.state.prevT = t;
-    if (t < from || t > to) return { t, rows: new Map() };
-    const rows = new Map<string, number[]>();
-    for (const section of SECTIONS) {
-      for (const id of this.decodeIds[section]) {
-        for (const s of this.state.entities[section][id]!.series) if (s.emit && s.live) rows.set(s.key, (s.out ?? s.stored)!.slice());
-      }
-    }
-    return { t, rows };
-  }
-
-  private readDict(r: ByteReader) {
-    const st = this.state;
-    const n = r.uvarint();
-    for (let i = 0; i < n; i++) {
-      const section = r.uvarint() as Section;
-      const entityId = r.uvarint();
-      const local = r.uvarint();
-      const width = r.uvarint();
-      const s = st.add(r.string(), width, section, entityId, local);
-      const e = s.entity;
-      if (!e.decode && (this.neededTopics.has(e.name) && section === Section.Topics || this.filter.entity(section, e.name))) {
-        e.decode = true;
-        this.dirty = true;
-      }
-      s.emit = e.decode && this.filter.entity(section, e.name) && this.filter.key(s.key);
-      // A wanted group partition needs its topic's end offsets (its lag and end are predicted from them).
-      if (e.decode && s.kind === 'g') this.needTopic(s.key);
-    }
-  }
-
-  private needTopic(groupKey: string) {
-    const topic = groupKey.split('\u001f').at(-2)!;
-    if (this.neededTopics.has(topic)) return;
-    this.neededTopics.add(topic);
-    const te = this.state.entity(Section.Topics, topic);
-    if (te && !te.decode) {
-      te.decode = true;
-      this.dirty = true;
-    }
-  }
-
-  private refreshIds() {
-    for (const section of SECTIONS) this.decodeIds[section] = this.state.entities[section].filter((e) => e.decode).map((e) => e.id);
-    this.dirty = false;
-  }
-
-  private readSection(r: ByteReader, section: Section, t: number) {
-    const nDir = r.uvarint();
-    const dirPos = r.pos;
-    r.pos += nDir * 8;
-    const areaLen = r.uvarint();
-    const start = r.pos;
-    const end = start + areaLen;
-    if (end > r.buf.length) throw new Error('history frame section past end of record');
-    const buf = r.buf;
-    const entities = this.state.entities[section];
-    let pos = start;
-    let prevId = -1;
-    for (const wid of this.decodeIds[section]) {
-      // Jump through the directory when the next wanted entity is past a directory point.
-      let lo = 0;
-      let hi = nDir - 1;
-      let at = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (buf.readUInt32LE(dirPos + mid * 8) <= wid) (at = mid), (lo = mid + 1);
-        else hi = mid - 1;
-      }
-      if (at >= 0) {
-        const off = start + buf.readUInt32LE(dirPos + at * 8 + 4);
-        if (off > pos) (pos = off), (prevId = buf.readUInt32LE(dirPos + at * 8) - 1);
-      }
-      let chunk: ByteReader | null = null;
-      let chunkEnd = 0;
-      while (pos < end) {
-        r.pos = pos;
-        const id = prevId + 1 + r.uvarint();
-        if (id > wid) break;
-        const len = r.uvarint();
-        pos = r.pos + len;
-        prevId = id;
-        if (id === wid) {
-          chunk = r;
-          chunkEnd = pos;
-          break;
-        }
-      }
-      this.applyEntity(entities[wid]!, chunk, chunkEnd, t);
-    }
-    r.pos = end;
-  }
-
-  private applyEntity(e: Entity, r: ByteReader | null, chunkEnd: number, t: number) {
-    const st = this.state;
-    // Raw series and group partitions move without an entry (their predictions follow trends
-    // and the topic's end offset).
-    const dynamic = st.tier === 'raw' || e.section === Section.Groups;
-    if (!r && !dynamic) return;
-    const base = (1 << maskWidth(st.tier, e.section)) + 1;
-    let next = -1;
-    let code = 0;
-    const advance = () => {
-      if (r && r.pos < chunkEnd) {
-        const h = r.uvarint();
-        next += Math.floor(h / base) + 1;
-        code = h % base;
-      } else next = Number.MAX_SAFE_INTEGER;
-    };
-    advance();
-    for (const s of e.series) {
-      const has = s.local === next;
-      if (has && code === base - 1) {
-        s.live = false;
-        s.lag = null;
-        advance();
-        continue;
-      }
-      if (!has && !(s.live && (st.tier === 'raw' || s.kind === 'g'))) continue;
-      const mask = has ? code : 0;
-      const res = (i: number) => (mask & (1 << i) ? r!.svarint() : 0);
-      if (st.isRawGroup(s)) {
-        const end = st.endNow(s);
-        const cField = st.predictCommitted(s, end) + res(0);
-        const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
-        const tField = st.predictTimeLag(s, lag, cField) + res(1);
-        st.commitRawGroup(s, cField, tField, end, t, s.emit);
-      } else if (s.kind === 'g' && s.width === 5) {
-        const v = new Array<number>(5);
-        for (const i of AGG_GROUP_ORDER) v[i] = st.predictAggGroup(s, i, v) + res(i);
-        s.stored = v;
-        s.live = true;
-      } else if (st.tier === 'raw') {
-        const v = new Array<number>(s.width);
-        for (let i = 0; i < s.width; i++) v[i] = st.predictRaw(s, i) + res(i);
-        st.commitRaw(s, v);
-      } else {
-        const v = new Array<number>(s.width);
-        for (let i = 0; i < s.width; i++) v[i] = (s.stored?.[i] ?? 0) + res(i);
-        s.stored = v;
-        s.live = true;
-      }
-      if (has) advance();
-    }
-    if (next !== Number.MAX_SAFE_INTEGER) throw new Error('history entry for an unknown series');
+    // An unchanged entity costs nothing: its "no entry" bits are taken back.
+    if (!any) out.truncate(start);
+    return any;
   }
 }

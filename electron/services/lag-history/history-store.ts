@@ -8,7 +8,8 @@
 // tiers still cover that time).
 import fs from 'node:fs';
 import path from 'node:path';
-import { FrameDecoder, FrameEncoder, type SeriesFilter } from './frame-codec.js';
+import { FrameEncoder } from './frame-codec.js';
+import { FrameDecoder, type SeriesFilter } from './frame-decoder.js';
 import { RecordAppender, forgetCachedScan, readRecordFileCached } from './record-file.js';
 
 export type Tier = 'raw' | 'minute' | 'hour';

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
-/** KLH3: changed-only frames with trend predictions and per-entry bitmasks (frame-codec.ts). A KLH1/KLH2 file reads as empty and is restarted. */
-export const MAGIC = Buffer.from('KLH3');
+/** KLH4: changed-only frames with trend predictions, Rice-coded residuals in 16-entity blocks (frame-codec.ts). An older file reads as empty and is restarted. */
+export const MAGIC = Buffer.from('KLH4');
 const HEADER = 8;
 /** No sane frame is this large; a length beyond it means garbage, not a record. */
 const MAX_RECORD = 256 * 1024 * 1024;

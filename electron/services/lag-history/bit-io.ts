@@ -1,0 +1,152 @@
+// Bit-level I/O for history frames (KLH4): bits are packed most significant first, and
+// prediction residuals are Rice codes whose parameter each series adapts from its own recent
+// residuals (frame-codec.ts). Arithmetic rather than 32-bit operators wherever a value may
+// exceed 24 bits, so offsets up to 2^53 survive.
+
+/** A quotient this long is not written in unary: its bit length (6 bits) and the value follow instead. */
+const ESCAPE = 12;
+
+/** Bits needed to write v (v >= 0); 0 for 0. */
+export function bitLength(v: number): number {
+  let n = 0;
+  while (v >= 1) {
+    v = Math.floor(v / 2);
+    n++;
+  }
+  return n;
+}
+
+export class BitWriter {
+  private buf: Buffer;
+  private pos = 0;
+  /** Pending bits not yet forming a whole byte (fewer than 8). */
+  private acc = 0;
+  private n = 0;
+
+  constructor(initial = 1024) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  get bitLength(): number {
+    return this.pos * 8 + this.n;
+  }
+
+  reset(): void {
+    this.pos = 0;
+    this.acc = 0;
+    this.n = 0;
+  }
+
+  /** Takes back everything written after the first `bitLength` bits. */
+  truncate(bitLength: number): void {
+    if (bitLength >= this.bitLength) return;
+    const pos = Math.floor(bitLength / 8);
+    const n = bitLength % 8;
+    // The partial byte is still pending when the cut is inside it, else it was flushed.
+    this.acc = n === 0 ? 0 : pos === this.pos ? this.acc >>> (this.n - n) : this.buf[pos]! >>> (8 - n);
+    this.pos = pos;
+    this.n = n;
+  }
+
+  /** Writes the low `count` bits of v (count <= 24). */
+  bits(v: number, count: number): void {
+    if (count === 0) return;
+    if (this.pos + 4 > this.buf.length) {
+      const next = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(next, 0, 0, this.pos);
+      this.buf = next;
+    }
+    this.acc = (this.acc << count) | (v & ((1 << count) - 1));
+    this.n += count;
+    while (this.n >= 8) {
+      this.n -= 8;
+      this.buf[this.pos++] = (this.acc >>> this.n) & 0xff;
+    }
+    this.acc &= (1 << this.n) - 1;
+  }
+
+  /** Writes v (0 <= v < 2^count) in `count` bits, count <= 53. */
+  big(v: number, count: number): void {
+    while (count > 24) {
+      count -= 24;
+      const high = Math.floor(v / 2 ** count);
+      this.bits(high, 24);
+      v -= high * 2 ** count;
+    }
+    this.bits(v, count);
+  }
+
+  /** Rice code of z >= 0 with parameter k: the quotient in unary, then k low bits. */
+  rice(z: number, k: number): void {
+    const q = Math.floor(z / 2 ** k);
+    if (q < ESCAPE) {
+      this.bits(((1 << q) - 1) * 2, q + 1);
+      this.big(z - q * 2 ** k, k);
+      return;
+    }
+    const len = bitLength(z);
+    this.bits((1 << ESCAPE) - 1, ESCAPE);
+    this.bits(len, 6);
+    this.big(z, len);
+  }
+
+  /** Appends everything another writer holds. */
+  append(other: BitWriter): void {
+    for (let i = 0; i < other.pos; i++) this.bits(other.buf[i]!, 8);
+    this.bits(other.acc, other.n);
+  }
+
+  /** The bytes written, the last one padded with zero bits; valid until the next write. */
+  finish(): Buffer {
+    if (this.n > 0) this.bits(0, 8 - this.n);
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+export class BitReader {
+  private cur = 0;
+  /** Unread bits left in `cur`. */
+  private avail = 0;
+
+  constructor(
+    private readonly buf: Buffer,
+    private pos: number,
+    private readonly end: number,
+  ) {}
+
+  bits(count: number): number {
+    let v = 0;
+    while (count > 0) {
+      if (this.avail === 0) {
+        if (this.pos >= this.end) throw new Error('history frame bits past end of block');
+        this.cur = this.buf[this.pos++]!;
+        this.avail = 8;
+      }
+      const take = Math.min(count, this.avail);
+      v = (v << take) | ((this.cur >>> (this.avail - take)) & ((1 << take) - 1));
+      this.avail -= take;
+      count -= take;
+    }
+    return v;
+  }
+
+  bit(): number {
+    return this.bits(1);
+  }
+
+  big(count: number): number {
+    let v = 0;
+    while (count > 24) {
+      count -= 24;
+      v = v * 2 ** 24 + this.bits(24);
+    }
+    return v * 2 ** count + this.bits(count);
+  }
+
+  rice(k: number): number {
+    let q = 0;
+    while (q < ESCAPE && this.bit() === 1) q++;
+    if (q < ESCAPE) return q * 2 ** k + this.big(k);
+    return this.big(this.bits(6));
+  }
+}

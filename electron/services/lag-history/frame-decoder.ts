@@ -1,0 +1,303 @@
+// Reading history records (the format is described in frame-codec.ts): the dictionary, then
+// frames, decoding only the blocks that hold the entities a query wants.
+import { BitReader } from './bit-io.js';
+import { ByteReader } from './byte-io.js';
+import { AGG_GROUP_ORDER, CodecState, Section, type Entity } from './codec-state.js';
+import { adapt, BLOCK, orderOf, RecordKind, riceParam, SECTIONS, unzigzag } from './frame-codec.js';
+import type { Tier } from './history-store.js';
+import { parseKey } from './series.js';
+
+export interface SeriesFilter {
+  /** Entities (topics or groups, by name) whose series the caller may want. */
+  entity(section: Section, name: string): boolean;
+  key(key: string): boolean;
+}
+
+export const ALL: SeriesFilter = { entity: () => true, key: () => true };
+
+export interface DecodedFrame {
+  t: number;
+  rows: Map<string, number[]>;
+}
+
+/** Visits each entry of a DICT record (the reader is past the kind), with the reader at its key. */
+function forEachDictEntry(r: ByteReader, visit: (r: ByteReader, section: Section, entityId: number, local: number, width: number, keyEnd: number) => void): void {
+  const n = r.uvarint();
+  for (let i = 0; i < n; i++) {
+    const section = r.uvarint() as Section;
+    const entityId = r.uvarint();
+    const local = r.uvarint();
+    const width = r.uvarint();
+    const len = r.uvarint();
+    const keyEnd = r.pos + len;
+    visit(r, section, entityId, local, width, keyEnd);
+    r.pos = keyEnd;
+  }
+}
+
+/** One series' entry as parsed from a block. */
+interface Entry {
+  has: boolean;
+  removed: boolean;
+  mask: number;
+  res: number[];
+}
+const NO_ENTRY: Entry = { has: false, removed: false, mask: 0, res: [] };
+
+/** Reads one file's records in order, decoding only the entities the filter (and their lag inputs) needs. */
+export class FrameDecoder {
+  readonly state: CodecState;
+  /** Per section: the blocks holding an entity to decode, ascending. */
+  private blocks: [number[], number[]] = [[], []];
+  private dirty = false;
+  private readonly neededTopics = new Set<string>();
+  private primed = false;
+
+  constructor(
+    tier: Tier,
+    private readonly filter: SeriesFilter = ALL,
+  ) {
+    this.state = new CodecState(tier);
+  }
+
+  /**
+   * Reads every DICT record of the file first, so which topics a wanted group needs is known
+   * before the first frame (an entity decoded only from the middle of a file would have missed
+   * its earlier differences), and creates series only for the blocks it will parse: a
+   * one-group query then costs little more than that group's blocks, however many series the
+   * file holds.
+   */
+  prime(records: Buffer[]): void {
+    const st = this.state;
+    const dicts = records.filter((rec) => rec[0] === RecordKind.Dict);
+    const entries = (visit: (r: ByteReader, section: Section, entityId: number, local: number, width: number, keyEnd: number) => void) => {
+      for (const rec of dicts) forEachDictEntry(new ByteReader(rec, 1), visit);
+    };
+    const keyAt = (r: ByteReader, keyEnd: number) => r.buf.toString('utf8', r.pos, keyEnd);
+    // Pass 1: entity names (from each entity's first key) and the topics wanted groups read.
+    entries((r, section, entityId, _local, _width, keyEnd) => {
+      let e = st.entities[section][entityId];
+      if (!e) {
+        const p = parseKey(keyAt(r, keyEnd));
+        e = st.addEntity(section, section === Section.Topics ? p.topic! : p.group!);
+        if (e.id !== entityId) throw new Error('history dictionary out of order');
+        e.decode = this.filter.entity(section, e.name);
+      }
+      if (e.decode && section === Section.Groups) {
+        const p = parseKey(keyAt(r, keyEnd));
+        if (p.kind === 'g') this.neededTopics.add(p.topic!);
+      }
+    });
+    for (const name of this.neededTopics) {
+      const te = st.entity(Section.Topics, name);
+      if (te) te.decode = true;
+    }
+    this.primed = true;
+    this.refreshBlocks();
+    // Pass 2: series of every entity in a block that will be parsed (its bits must be read
+    // through to reach a wanted neighbour), values only for the decoded ones.
+    const parsed: [Set<number>, Set<number>] = [new Set(this.blocks[0]), new Set(this.blocks[1])];
+    entries((r, section, entityId, local, width, keyEnd) => {
+      const e = st.entities[section][entityId]!;
+      if (!parsed[section].has(Math.floor(entityId / BLOCK))) return;
+      const s = st.add(keyAt(r, keyEnd), width, section, entityId, local);
+      s.emit = e.decode && this.filter.entity(section, e.name) && this.filter.key(s.key);
+    });
+  }
+
+  /** DICT records update the dictionary and return null; FRAME records return rows when t is in [from, to]. */
+  decode(payload: Buffer, from = -Infinity, to = Infinity): DecodedFrame | null {
+    const r = new ByteReader(payload);
+    const kind = r.uvarint();
+    if (kind === RecordKind.Dict) {
+      this.readDict(r);
+      return null;
+    }
+    if (kind !== RecordKind.Frame) throw new Error(`unknown history record kind ${kind}`);
+    if (this.dirty) this.refreshBlocks();
+    const t = r.uvarint();
+    for (const section of SECTIONS) this.readSection(r, section, t);
+    this.state.prevT = t;
+    if (t < from || t > to) return { t, rows: new Map() };
+    const rows = new Map<string, number[]>();
+    for (const section of SECTIONS) {
+      for (const b of this.blocks[section]) {
+        for (let id = b * BLOCK; id < (b + 1) * BLOCK; id++) {
+          const e = this.state.entities[section][id];
+          if (!e?.decode) continue;
+          for (const s of e.series) if (s.emit && s.live) rows.set(s.key, (s.out ?? s.stored)!.slice());
+        }
+      }
+    }
+    return { t, rows };
+  }
+
+  /** New series: created (or, once primed, already there) and now part of the frames that follow. */
+  private readDict(r: ByteReader) {
+    const st = this.state;
+    forEachDictEntry(r, (r, section, entityId, local, width, keyEnd) => {
+      if (this.primed) {
+        const e = st.entities[section][entityId];
+        if (!e) throw new Error('history dictionary out of order');
+        e.visible = Math.max(e.visible, local + 1);
+        return;
+      }
+      const s = st.add(r.buf.toString('utf8', r.pos, keyEnd), width, section, entityId, local);
+      const e = s.entity;
+      e.visible = e.series.length;
+      if (!e.decode && ((this.neededTopics.has(e.name) && section === Section.Topics) || this.filter.entity(section, e.name))) {
+        e.decode = true;
+        this.dirty = true;
+      }
+      s.emit = e.decode && this.filter.entity(section, e.name) && this.filter.key(s.key);
+      // A wanted group partition needs its topic's end offsets (its lag and end are predicted from them).
+      if (e.decode && s.kind === 'g') this.needTopic(s.key);
+    });
+  }
+
+  private needTopic(groupKey: string) {
+    const topic = groupKey.split('\u001f').at(-2)!;
+    if (this.neededTopics.has(topic)) return;
+    this.neededTopics.add(topic);
+    const te = this.state.entity(Section.Topics, topic);
+    if (te && !te.decode) {
+      te.decode = true;
+      this.dirty = true;
+    }
+  }
+
+  private refreshBlocks() {
+    for (const section of SECTIONS) {
+      const set = new Set<number>();
+      // Unprimed (the writer's replay), every block is parsed: Rice parameters depend on every
+      // earlier entry, so a block first parsed mid-file could not be read.
+      for (const e of this.state.entities[section]) if (e.decode || !this.primed) set.add(Math.floor(e.id / BLOCK));
+      this.blocks[section] = [...set].sort((a, b) => a - b);
+    }
+    this.dirty = false;
+  }
+
+  private readSection(r: ByteReader, section: Section, t: number) {
+    const nDir = r.uvarint();
+    const dirPos = r.pos;
+    r.pos += nDir * 8;
+    const areaLen = r.uvarint();
+    const start = r.pos;
+    const end = start + areaLen;
+    if (end > r.buf.length) throw new Error('history frame section past end of record');
+    const buf = r.buf;
+    let pos = start;
+    let prevBlock = -1;
+    for (const wanted of this.blocks[section]) {
+      // Jump through the directory when the wanted block is past a directory point.
+      let lo = 0;
+      let hi = nDir - 1;
+      let at = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (buf.readUInt32LE(dirPos + mid * 8) <= wanted) (at = mid), (lo = mid + 1);
+        else hi = mid - 1;
+      }
+      if (at >= 0) {
+        const off = start + buf.readUInt32LE(dirPos + at * 8 + 4);
+        if (off > pos) (pos = off), (prevBlock = buf.readUInt32LE(dirPos + at * 8) - 1);
+      }
+      let bits: BitReader | null = null;
+      while (pos < end) {
+        r.pos = pos;
+        const b = prevBlock + 1 + r.uvarint();
+        if (b > wanted) break;
+        const len = r.uvarint();
+        pos = r.pos + len;
+        if (pos > end) throw new Error('history block past end of section');
+        prevBlock = b;
+        if (b === wanted) {
+          bits = new BitReader(buf, r.pos, pos);
+          break;
+        }
+      }
+      this.readBlock(section, wanted, bits, t);
+    }
+    r.pos = end;
+  }
+
+  private readBlock(section: Section, block: number, bits: BitReader | null, t: number) {
+    const entities = this.state.entities[section];
+    const presence = bits ? bits.bits(BLOCK) : 0;
+    for (let j = 0; j < BLOCK; j++) {
+      const e = entities[block * BLOCK + j];
+      const present = (presence & (1 << (BLOCK - 1 - j))) !== 0;
+      if (!e) {
+        if (present) throw new Error('history entry for an unknown entity');
+        continue;
+      }
+      if (present) this.readEntity(e, bits!, t);
+      else if (e.decode) this.applyEntity(e, null, t);
+    }
+  }
+
+  /** Parses an entity's bits (adapting every series' Rice parameters) and applies them when it is decoded. */
+  private readEntity(e: Entity, bits: BitReader, t: number) {
+    const parsed: Entry[] = [];
+    for (let local = 0; local < e.visible; local++) {
+      const s = e.series[local];
+      if (!s) throw new Error('history entry for an unknown series');
+      if (bits.bit() === 0) {
+        parsed.push(NO_ENTRY);
+        continue;
+      }
+      const mask = bits.bit() === 0 ? 1 : bits.bits(s.width);
+      const removed = mask === 0 && bits.bit() === 1;
+      const res = new Array<number>(s.width).fill(0);
+      for (const i of orderOf(s)) {
+        if (!(mask & (1 << i))) continue;
+        const z = bits.rice(riceParam(s.kacc[i]!));
+        adapt(s, i, z);
+        res[i] = unzigzag(z + 1);
+      }
+      if (!removed) s.coded = true;
+      parsed.push({ has: true, removed, mask, res });
+    }
+    if (e.decode) this.applyEntity(e, parsed, t);
+  }
+
+  private applyEntity(e: Entity, parsed: Entry[] | null, t: number) {
+    const st = this.state;
+    // Raw series and group partitions move without an entry (their predictions follow trends
+    // and the topic's end offset).
+    const dynamic = st.tier === 'raw' || e.section === Section.Groups;
+    if (!parsed && !dynamic) return;
+    for (let local = 0; local < e.visible; local++) {
+      const s = e.series[local]!;
+      const en = parsed?.[local] ?? NO_ENTRY;
+      if (en.removed) {
+        s.live = false;
+        s.lag = null;
+        continue;
+      }
+      if (!en.has && !(s.live && (st.tier === 'raw' || s.kind === 'g'))) continue;
+      const res = (i: number) => (en.mask & (1 << i) ? en.res[i]! : 0);
+      if (st.isRawGroup(s)) {
+        const end = st.endNow(s);
+        const cField = st.predictCommitted(s, end) + res(0);
+        const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
+        const tField = st.predictTimeLag(s, lag, cField) + res(1);
+        st.commitRawGroup(s, cField, tField, end, t, s.emit);
+      } else if (s.kind === 'g' && s.width === 5) {
+        const v = new Array<number>(5);
+        for (const i of AGG_GROUP_ORDER) v[i] = st.predictAggGroup(s, i, v) + res(i);
+        s.stored = v;
+        s.live = true;
+      } else if (st.tier === 'raw') {
+        const v = new Array<number>(s.width);
+        for (let i = 0; i < s.width; i++) v[i] = st.predictRaw(s, i) + res(i);
+        st.commitRaw(s, v);
+      } else {
+        const v = new Array<number>(s.width);
+        for (let i = 0; i < s.width; i++) v[i] = (s.stored?.[i] ?? 0) + res(i);
+        s.stored = v;
+        s.live = true;
+      }
+    }
+  }
+}
