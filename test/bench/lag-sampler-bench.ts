@@ -1,9 +1,12 @@
 // Lag sampler cost for `npm run bench:console` (sections `sampler` and `sampler-live`).
-//   sampler       1,000 groups × 10 partitions (each group on its own 10-partition topic, so
-//                 20,000 series) sampled every 5 s from synthetic snapshots: CPU share of one
-//                 core and bytes per day written before downsampling (raw tier) and after
-//                 (minute + hour), under three activity patterns, plus one group's 1 h and 7 d
-//                 query times. Synthetic snapshots make the number the sampler + store only.
+//   sampler       1,000 groups × 10 partitions sampled every 5 s from synthetic snapshots: CPU
+//                 share of one core and bytes per day written before downsampling (raw tier)
+//                 and after (minute + hour), plus one group's 1 h, 1 d and 7 d query times.
+//                 `fleet` is shaped like production (synthetic-fleet.ts: 5 groups per topic,
+//                 caught-up consumers whose lag jitters with what was in flight, some behind,
+//                 stopped or batch); the activity patterns give each group its own topic
+//                 (20,000 series) and range from 10 % of groups active to every partition
+//                 moving every tick. Synthetic snapshots make the number the sampler + store only.
 //   sampler-live  the same path with the Kafka round trips, against a sandbox in its own
 //                 process (so its CPU is not counted) with 200 groups × 10 partitions.
 import fs from 'node:fs';
@@ -18,6 +21,7 @@ import { lagHistory } from '../../electron/services/lag-history/history-queries.
 import { LagSampler } from '../../electron/services/lag-history/lag-sampler.js';
 import { groupPartitionKey, groupTotalKey, topicPartitionKey, topicTotalKey } from '../../electron/services/lag-history/series.js';
 import { startSandboxProcess } from './sandbox-process.js';
+import { SyntheticFleet } from './synthetic-fleet.js';
 
 export interface BenchRow { section: string; metric: string; value: number; unit: string; target?: string; pass?: boolean }
 type Record = (row: BenchRow) => void;
@@ -48,6 +52,8 @@ interface Part { rate: number; keepsUp: boolean; end: number; committed: number;
  *             trend predictor).
  */
 export type Activity = 'idle90' | 'varied' | 'everyTick' | 'drift' | 'steady';
+/** Activity patterns, plus `fleet`: the production-shaped model of synthetic-fleet.ts. */
+export type Scenario = Activity | 'fleet';
 
 export class SyntheticCluster {
   readonly parts: Part[][];
@@ -137,14 +143,14 @@ export class SyntheticCluster {
 
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
-async function scenario(record: Record, o: { groups: number; partitions: number; intervalMs: number; minutes: number }, activity: Activity, label: string) {
+async function scenario(record: Record, o: { groups: number; partitions: number; intervalMs: number; minutes: number }, activity: Scenario, label: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-sampler-bench-'));
   const ticks = Math.round((o.minutes * 60_000) / o.intervalMs);
   const dayTicks = DAY / o.intervalMs;
   try {
     const store = new HistoryStore(dir, 10 * 1024 ** 3);
     const sampler = new LagSampler({ clusterIds: () => [], adapter: () => { throw new Error('synthetic'); } }, store, o.intervalMs).sampler('bench');
-    const sim = new SyntheticCluster(o.groups, o.partitions, o.intervalMs, activity);
+    const sim = activity === 'fleet' ? new SyntheticFleet(o.groups, o.partitions, o.intervalMs) : new SyntheticCluster(o.groups, o.partitions, o.intervalMs, activity);
     const t0 = Math.floor(Date.UTC(2030, 0, 1) / HOUR) * HOUR;
     let cpu = 0;
     let firstRaw = 0;
@@ -251,9 +257,10 @@ async function weekQuery(record: Record, o: { groups: number; partitions: number
   }
 }
 
-export async function benchSamplerSynthetic(record: Record, scale = 1, parts = new Set(['idle90', 'varied', 'drift', 'steady', 'everyTick', 'week'])): Promise<void> {
+export async function benchSamplerSynthetic(record: Record, scale = 1, parts = new Set(['fleet', 'idle90', 'varied', 'drift', 'steady', 'everyTick', 'week'])): Promise<void> {
   const o = { groups: Math.max(10, Math.round(1000 * scale)), partitions: 10, intervalMs: 5_000, minutes: 10 };
   process.stdout.write(`  sampler: ${o.groups} groups × ${o.partitions} partitions (+ as many topic partitions), every ${o.intervalMs} ms, ${o.minutes} min simulated\n`);
+  if (parts.has('fleet')) await scenario(record, o, 'fleet', 'fleet: 5 groups per topic, mixed consumers');
   if (parts.has('idle90')) await scenario(record, o, 'idle90', '10 % of groups active');
   if (parts.has('varied')) await scenario(record, o, 'varied', 'all active, varied rates');
   if (parts.has('drift')) await scenario(record, o, 'drift', 'all active, drifting rates + noise + bursts');

@@ -1,0 +1,111 @@
+// A synthetic cluster shaped like a production fleet, for the lag sampler bench: consumer
+// groups share topics (several services read the same stream), producers run at rates spread
+// over four orders of magnitude that drift, with Poisson-like noise and occasional bursts, and
+// consumers are in the states an operations console sees:
+//   caught up (70 %)   committing behind the producer by what was in flight at commit time
+//                      (0 to ~1 s of traffic);
+//   behind (15 %)      consuming at 85–110 % of the producer's base rate, with noise;
+//   stopped (10 %)     a consumer that is down: its committed offsets stay, its lag grows;
+//   batch (5 %)        a job that commits everything once every ~10 minutes, idle otherwise.
+import type { ClusterSnapshot } from '../../electron/services/lag-history/cluster-snapshot.js';
+
+type ConsumerKind = 'caughtUp' | 'behind' | 'stopped' | 'batch';
+
+interface TopicModel {
+  rate: number[];
+  end: number[];
+  burst: number[];
+}
+
+interface GroupModel {
+  topic: number;
+  kind: ConsumerKind;
+  committed: number[];
+  capacity: number;
+}
+
+function rng(seed: number) {
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+export class SyntheticFleet {
+  private readonly rand = rng(7);
+  private readonly topics: TopicModel[];
+  private readonly groupModels: GroupModel[];
+  private tick = 0;
+
+  constructor(
+    readonly groups: number,
+    readonly partitions: number,
+    readonly intervalMs: number,
+    readonly groupsPerTopic = 5,
+  ) {
+    const r = this.rand;
+    const topicCount = Math.max(1, Math.round(groups / groupsPerTopic));
+    this.topics = Array.from({ length: topicCount }, () => ({
+      rate: Array.from({ length: partitions }, () => 0.02 * Math.exp(r() * Math.log(100 / 0.02))),
+      end: Array.from({ length: partitions }, () => Math.floor(r() * 1e9)),
+      burst: new Array<number>(partitions).fill(0),
+    }));
+    this.groupModels = Array.from({ length: groups }, (_, g) => {
+      const topic = g % topicCount;
+      const x = r();
+      const kind: ConsumerKind = x < 0.7 ? 'caughtUp' : x < 0.85 ? 'behind' : x < 0.95 ? 'stopped' : 'batch';
+      const committed = this.topics[topic]!.end.map((e) => e - Math.floor(r() * 1000));
+      return { topic, kind, committed, capacity: 0.85 + r() * 0.25 };
+    });
+  }
+
+  private gauss(): number {
+    const r = this.rand;
+    return r() + r() + r() + r() - 2;
+  }
+
+  /** A count with mean `mean` and Poisson-like spread. */
+  private noisy(mean: number): number {
+    if (mean < 1) return this.rand() < mean ? 1 : 0;
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.gauss() * 1.7));
+  }
+
+  advance(): void {
+    const r = this.rand;
+    const dt = this.intervalMs / 1000;
+    this.tick++;
+    for (const t of this.topics) {
+      for (let p = 0; p < this.partitions; p++) {
+        t.rate[p] = Math.min(200, Math.max(0.01, t.rate[p]! * (1 + (r() - 0.5) * 0.04)));
+        if (t.burst[p]! > 0) t.burst[p]!--;
+        else if (r() < 0.002) t.burst[p] = 12;
+        t.end[p]! += this.noisy(t.rate[p]! * dt * (t.burst[p]! > 0 ? 5 : 1));
+      }
+    }
+    for (const g of this.groupModels) {
+      const t = this.topics[g.topic]!;
+      for (let p = 0; p < this.partitions; p++) {
+        const end = t.end[p]!;
+        if (g.kind === 'caughtUp') g.committed[p] = Math.max(g.committed[p]!, end - this.noisy(t.rate[p]! * r()));
+        else if (g.kind === 'behind') g.committed[p] = Math.min(end, g.committed[p]! + this.noisy(t.rate[p]! * dt * g.capacity));
+        else if (g.kind === 'batch' && (this.tick + g.topic) % 120 === 0) g.committed[p] = end;
+      }
+    }
+  }
+
+  snapshot(t: number): ClusterSnapshot {
+    return {
+      t,
+      brokers: 3,
+      errors: [],
+      topics: this.topics.map((m, i) => ({
+        topic: `topic-${i}`,
+        internal: false,
+        partitions: m.end.map((end, p) => ({ partition: p, leader: p % 3, replicas: 3, isr: 3, start: 0, end })),
+      })),
+      groups: this.groupModels.map((g, i) => ({
+        groupId: `group-${i}`,
+        state: g.kind === 'stopped' ? 'Empty' : 'Stable',
+        members: g.kind === 'stopped' ? 0 : 1,
+        offsets: g.committed.map((c, p) => ({ topic: `topic-${g.topic}`, partition: p, committed: c, lag: Math.max(0, this.topics[g.topic]!.end[p]! - c) })),
+      })),
+    };
+  }
+}
