@@ -104,29 +104,38 @@ export class BitWriter {
 }
 
 export class BitReader {
-  private cur = 0;
-  /** Unread bits left in `cur`. */
-  private avail = 0;
+  /** Absolute bit position in `buf`, and the first bit past the readable range. */
+  private bp: number;
+  private readonly endBit: number;
 
   constructor(
     private readonly buf: Buffer,
-    private pos: number,
-    private readonly end: number,
-  ) {}
+    pos: number,
+    end: number,
+  ) {
+    this.bp = pos * 8;
+    this.endBit = end * 8;
+  }
 
+  /** The next 32 bits, left-aligned (zeros past the end of the buffer). */
+  private peek32(): number {
+    const b = this.buf;
+    const at = this.bp >>> 3;
+    const off = this.bp & 7;
+    const w = (((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0)) >>> 0;
+    return off === 0 ? w : ((w << off) | ((b[at + 4] ?? 0) >>> (8 - off))) >>> 0;
+  }
+
+  private skip(count: number): void {
+    this.bp += count;
+    if (this.bp > this.endBit) throw new Error('history frame bits past end of block');
+  }
+
+  /** Reads `count` bits (count <= 24). */
   bits(count: number): number {
-    let v = 0;
-    while (count > 0) {
-      if (this.avail === 0) {
-        if (this.pos >= this.end) throw new Error('history frame bits past end of block');
-        this.cur = this.buf[this.pos++]!;
-        this.avail = 8;
-      }
-      const take = Math.min(count, this.avail);
-      v = (v << take) | ((this.cur >>> (this.avail - take)) & ((1 << take) - 1));
-      this.avail -= take;
-      count -= take;
-    }
+    if (count === 0) return 0;
+    const v = this.peek32() >>> (32 - count);
+    this.skip(count);
     return v;
   }
 
@@ -144,9 +153,13 @@ export class BitReader {
   }
 
   rice(k: number): number {
-    let q = 0;
-    while (q < ESCAPE && this.bit() === 1) q++;
-    if (q < ESCAPE) return q * 2 ** k + this.big(k);
+    // The unary quotient is the run of leading ones.
+    const q = Math.clz32(~this.peek32());
+    if (q < ESCAPE) {
+      this.skip(q + 1);
+      return q * 2 ** k + this.big(k);
+    }
+    this.skip(ESCAPE);
     return this.big(this.bits(6));
   }
 }

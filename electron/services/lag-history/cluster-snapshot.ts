@@ -3,6 +3,7 @@
 // sampler and the Prometheus endpoint both build on it, so they can never disagree on lag.
 import type { KafkaAdapter } from '../kafka-adapter.js';
 import { leaderPartitionSizes } from '../log-dirs.js';
+import { fetchOffsetsBatched } from '../offset-fetch-batch.js';
 
 export interface SnapshotPartition {
   partition: number;
@@ -70,6 +71,9 @@ export async function takeSnapshot(
   const t = Date.now();
   const ids = listed.groups.map((g) => g.groupId).sort();
   const errors: string[] = [];
+  // One FindCoordinator and one OffsetFetch per coordinator for most groups; kafkajs, one
+  // round trip per group, for the rest (older clusters, moved coordinators, errors).
+  const batchedP = ids.length > 0 ? adapter.run('OffsetFetch', () => fetchOffsetsBatched(adapter, ids)).catch(() => null) : Promise.resolve(null);
   let described = new Map<string, { state: string; members: number }>();
   if (options.describeGroups && ids.length > 0) {
     try {
@@ -79,22 +83,26 @@ export async function takeSnapshot(
       errors.push(`DescribeGroups: ${(err as Error).message}`);
     }
   }
+  const batched = await batchedP;
   const groups = await mapLimit(ids, options.concurrency ?? 16, async (groupId): Promise<SnapshotGroup> => {
     const d = described.get(groupId);
     const offsets: SnapshotGroup['offsets'] = [];
-    try {
-      const res = await adapter.run('OffsetFetch', async () => (await adapter.admin()).fetchOffsets({ groupId }));
-      for (const tp of res) {
-        for (const p of tp.partitions) {
-          const committed = Number(p.offset);
-          if (!(committed >= 0)) continue;
-          const end = ends.get(tp.topic)?.get(p.partition);
-          // Same rule as the group views: lag never goes negative (a commit past a truncated end).
-          offsets.push({ topic: tp.topic, partition: p.partition, committed, lag: end === undefined ? null : Math.max(0, Number(end) - committed) });
-        }
+    const add = (topic: string, partition: number, committed: number) => {
+      if (!(committed >= 0)) return;
+      const end = ends.get(topic)?.get(partition);
+      // Same rule as the group views: lag never goes negative (a commit past a truncated end).
+      offsets.push({ topic, partition, committed, lag: end === undefined ? null : Math.max(0, Number(end) - committed) });
+    };
+    const fast = batched?.offsets.get(groupId);
+    if (fast) {
+      for (const o of fast) add(o.topic, o.partition, o.offset);
+    } else {
+      try {
+        const res = await adapter.run('OffsetFetch', async () => (await adapter.admin()).fetchOffsets({ groupId }));
+        for (const tp of res) for (const p of tp.partitions) add(tp.topic, p.partition, Number(p.offset));
+      } catch (err) {
+        errors.push(`OffsetFetch ${groupId}: ${(err as Error).message}`);
       }
-    } catch (err) {
-      errors.push(`OffsetFetch ${groupId}: ${(err as Error).message}`);
     }
     offsets.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     return { groupId, state: d?.state ?? null, members: d?.members ?? null, offsets };

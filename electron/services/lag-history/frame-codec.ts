@@ -5,8 +5,8 @@
 //   FRAME — t, then per section (topics, then groups):
 //             nDir, nDir × [u32 previous block index + 1, u32 offset]   every 16th block written
 //             areaLen, blocks: [block index gap][byte length][bits]
-//           A block covers 16 entity ids; it is written only when one of them has an entry.
-//           Its bits (bit-io.ts): 16 presence bits, then per present entity and per series
+//           A block covers 16 entity ids (4 in minute/hour files); it is written only when
+//           one of them has an entry. Its bits (bit-io.ts): a presence bit per entity, then per present entity and per series
 //           that exists: 0 = no entry (the series kept its prediction, codec-state.ts),
 //           10 = only its first value missed, 11 + a bit per value that missed — none set,
 //           plus one bit: "removed" (1) or "back, as predicted" (0) — then each missed
@@ -25,7 +25,14 @@ export const enum RecordKind {
   Frame = 2,
 }
 
-export const BLOCK = 16;
+/**
+ * Entities per block: the unit a query parses. Raw frames come every few seconds and pay for
+ * each block's header, so blocks are larger; minute/hour frames change nearly every series, so
+ * small blocks keep a one-group query from parsing many neighbours.
+ */
+export function blockSize(tier: Tier): number {
+  return tier === 'raw' ? 16 : 4;
+}
 const DIR_STRIDE = 16;
 export const SECTIONS = [Section.Topics, Section.Groups] as const;
 
@@ -112,16 +119,17 @@ export class FrameEncoder {
     const dir: number[] = [];
     let prevBlock = -1;
     let written = 0;
-    for (let b = 0; b * BLOCK < entities.length; b++) {
+    const size = blockSize(this.state.tier);
+    for (let b = 0; b * size < entities.length; b++) {
       this.body.reset();
       let presence = 0;
-      for (let j = 0; j < BLOCK; j++) {
-        const e = entities[b * BLOCK + j];
-        if (e && this.encodeEntity(e, tick, t)) presence |= 1 << (BLOCK - 1 - j);
+      for (let j = 0; j < size; j++) {
+        const e = entities[b * size + j];
+        if (e && this.encodeEntity(e, tick, t)) presence |= 1 << (size - 1 - j);
       }
       if (presence === 0) continue;
       this.block.reset();
-      this.block.bits(presence, BLOCK);
+      this.block.bits(presence, size);
       this.block.append(this.body);
       const bytes = this.block.finish();
       if (written++ % DIR_STRIDE === 0) dir.push(prevBlock + 1, area.length);

@@ -3,7 +3,7 @@
 import { BitReader } from './bit-io.js';
 import { ByteReader } from './byte-io.js';
 import { AGG_GROUP_ORDER, CodecState, Section, type Entity } from './codec-state.js';
-import { adapt, BLOCK, orderOf, RecordKind, riceParam, SECTIONS, unzigzag } from './frame-codec.js';
+import { adapt, blockSize, orderOf, RecordKind, riceParam, SECTIONS, unzigzag } from './frame-codec.js';
 import type { Tier } from './history-store.js';
 import { parseKey } from './series.js';
 
@@ -52,12 +52,14 @@ export class FrameDecoder {
   private dirty = false;
   private readonly neededTopics = new Set<string>();
   private primed = false;
+  private readonly block: number;
 
   constructor(
     tier: Tier,
     private readonly filter: SeriesFilter = ALL,
   ) {
     this.state = new CodecState(tier);
+    this.block = blockSize(tier);
   }
 
   /**
@@ -99,7 +101,7 @@ export class FrameDecoder {
     const parsed: [Set<number>, Set<number>] = [new Set(this.blocks[0]), new Set(this.blocks[1])];
     entries((r, section, entityId, local, width, keyEnd) => {
       const e = st.entities[section][entityId]!;
-      if (!parsed[section].has(Math.floor(entityId / BLOCK))) return;
+      if (!parsed[section].has(Math.floor(entityId / this.block))) return;
       const s = st.add(keyAt(r, keyEnd), width, section, entityId, local);
       s.emit = e.decode && this.filter.entity(section, e.name) && this.filter.key(s.key);
     });
@@ -122,7 +124,7 @@ export class FrameDecoder {
     const rows = new Map<string, number[]>();
     for (const section of SECTIONS) {
       for (const b of this.blocks[section]) {
-        for (let id = b * BLOCK; id < (b + 1) * BLOCK; id++) {
+        for (let id = b * this.block; id < (b + 1) * this.block; id++) {
           const e = this.state.entities[section][id];
           if (!e?.decode) continue;
           for (const s of e.series) if (s.emit && s.live) rows.set(s.key, (s.out ?? s.stored)!.slice());
@@ -171,7 +173,7 @@ export class FrameDecoder {
       const set = new Set<number>();
       // Unprimed (the writer's replay), every block is parsed: Rice parameters depend on every
       // earlier entry, so a block first parsed mid-file could not be read.
-      for (const e of this.state.entities[section]) if (e.decode || !this.primed) set.add(Math.floor(e.id / BLOCK));
+      for (const e of this.state.entities[section]) if (e.decode || !this.primed) set.add(Math.floor(e.id / this.block));
       this.blocks[section] = [...set].sort((a, b) => a - b);
     }
     this.dirty = false;
@@ -223,10 +225,11 @@ export class FrameDecoder {
 
   private readBlock(section: Section, block: number, bits: BitReader | null, t: number) {
     const entities = this.state.entities[section];
-    const presence = bits ? bits.bits(BLOCK) : 0;
-    for (let j = 0; j < BLOCK; j++) {
-      const e = entities[block * BLOCK + j];
-      const present = (presence & (1 << (BLOCK - 1 - j))) !== 0;
+    const size = this.block;
+    const presence = bits ? bits.bits(size) : 0;
+    for (let j = 0; j < size; j++) {
+      const e = entities[block * size + j];
+      const present = (presence & (1 << (size - 1 - j))) !== 0;
       if (!e) {
         if (present) throw new Error('history entry for an unknown entity');
         continue;
@@ -238,27 +241,28 @@ export class FrameDecoder {
 
   /** Parses an entity's bits (adapting every series' Rice parameters) and applies them when it is decoded. */
   private readEntity(e: Entity, bits: BitReader, t: number) {
-    const parsed: Entry[] = [];
+    // A neighbour nobody asked for is only read through (its Rice parameters still adapt).
+    const parsed: Entry[] | null = e.decode ? [] : null;
     for (let local = 0; local < e.visible; local++) {
       const s = e.series[local];
       if (!s) throw new Error('history entry for an unknown series');
       if (bits.bit() === 0) {
-        parsed.push(NO_ENTRY);
+        parsed?.push(NO_ENTRY);
         continue;
       }
       const mask = bits.bit() === 0 ? 1 : bits.bits(s.width);
       const removed = mask === 0 && bits.bit() === 1;
-      const res = new Array<number>(s.width).fill(0);
+      const res = parsed ? new Array<number>(s.width).fill(0) : null;
       for (const i of orderOf(s)) {
         if (!(mask & (1 << i))) continue;
         const z = bits.rice(riceParam(s.kacc[i]!));
         adapt(s, i, z);
-        res[i] = unzigzag(z + 1);
+        if (res) res[i] = unzigzag(z + 1);
       }
       if (!removed) s.coded = true;
-      parsed.push({ has: true, removed, mask, res });
+      parsed?.push({ has: true, removed, mask, res: res! });
     }
-    if (e.decode) this.applyEntity(e, parsed, t);
+    if (parsed) this.applyEntity(e, parsed, t);
   }
 
   private applyEntity(e: Entity, parsed: Entry[] | null, t: number) {

@@ -46,39 +46,82 @@ export function scanRecords(buf: Buffer, resume?: { pos: number; offsets: number
   return { records, validBytes: pos, tornTail: pos < buf.length };
 }
 
-interface CachedScan { ino: number; size: number; mtimeMs: number; resume: { pos: number; offsets: number[] } }
+interface CachedScan {
+  ino: number;
+  mtimeMs: number;
+  /** The file's bytes so far (`size` of them), in a buffer with room to grow. */
+  buf: Buffer;
+  size: number;
+  resume: { pos: number; offsets: number[] };
+}
 const scans = new Map<string, CachedScan>();
+/** Bytes of file contents kept for queries; least recently used files go first. */
+const CACHE_BYTES = 128 * 1024 * 1024;
+let cachedBytes = 0;
+
+function drop(file: string): void {
+  const c = scans.get(file);
+  if (!c) return;
+  cachedBytes -= c.buf.length;
+  scans.delete(file);
+}
 
 /**
- * Like readRecordFile, but checksums each record once per process: queries read the same
- * closed files again and again, and the file being appended only grows.
+ * Like readRecordFile, but keeps files in memory (within a budget) and checksums each record
+ * once per process: queries read the same closed files again and again, and the file being
+ * appended only grows, so only its new bytes are read.
  */
 export function readRecordFileCached(file: string): ScanResult {
-  let buf: Buffer;
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
-    buf = fs.readFileSync(file);
   } catch {
-    scans.delete(file);
+    drop(file);
     return { records: [], validBytes: 0, tornTail: false };
   }
   let c = scans.get(file);
-  // Same file, only appended to since (or untouched): resume; anything else: scan afresh.
-  if (!c || c.ino !== st.ino || buf.length < c.resume.pos || (buf.length === c.size && st.mtimeMs !== c.mtimeMs)) {
-    c = { ino: st.ino, size: 0, mtimeMs: 0, resume: { pos: MAGIC.length, offsets: [] } };
+  // Same file, only appended to since (or untouched): read the tail; anything else: afresh.
+  if (c && (c.ino !== st.ino || st.size < c.size || (st.size === c.size && st.mtimeMs !== c.mtimeMs))) {
+    drop(file);
+    c = undefined;
   }
-  c.size = buf.length;
+  try {
+    if (!c) {
+      const buf = fs.readFileSync(file);
+      c = { ino: st.ino, mtimeMs: st.mtimeMs, buf, size: buf.length, resume: { pos: MAGIC.length, offsets: [] } };
+      cachedBytes += buf.length;
+    } else if (st.size > c.size) {
+      if (st.size > c.buf.length) {
+        const grown = Buffer.allocUnsafe(Math.max(st.size, c.buf.length * 2));
+        c.buf.copy(grown, 0, 0, c.size);
+        cachedBytes += grown.length - c.buf.length;
+        c.buf = grown;
+      }
+      const fd = fs.openSync(file, 'r');
+      try {
+        c.size += fs.readSync(fd, c.buf, c.size, st.size - c.size, c.size);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+  } catch {
+    drop(file);
+    return { records: [], validBytes: 0, tornTail: false };
+  }
   c.mtimeMs = st.mtimeMs;
-  const res = scanRecords(buf, c.resume);
-  if (res.validBytes === 0) scans.delete(file);
-  else scans.set(file, c);
-  if (scans.size > 256) scans.delete(scans.keys().next().value!);
+  scans.delete(file);
+  scans.set(file, c); // most recently used last
+  const res = scanRecords(c.buf.subarray(0, c.size), c.resume);
+  if (res.validBytes === 0) drop(file);
+  for (const [name] of scans) {
+    if (cachedBytes <= CACHE_BYTES || name === file) break;
+    drop(name);
+  }
   return res;
 }
 
 export function forgetCachedScan(file: string): void {
-  scans.delete(file);
+  drop(file);
 }
 
 export function readRecordFile(file: string): ScanResult {
