@@ -6,15 +6,15 @@
 //             nDir, nDir × [u32 previous block index + 1, u32 offset]   every 16th block written
 //             areaLen, blocks: [block index gap][byte length][bits]
 //           A block covers 16 entity ids (4 in minute/hour files); it is written only when
-//           one of them has an entry. Its bits (bit-io.ts): a presence bit per entity, then per present entity and per series
-//           that exists: 0 = no entry (the series kept its prediction, codec-state.ts),
-//           10 = only its first value missed, 11 + a bit per value that missed — none set,
-//           plus one bit: "removed" (1) or "back, as predicted" (0) — then each missed
-//           value's zigzag residual − 1 as a Rice code whose parameter follows the mean of
-//           that value's recent residuals.
+//           one of them has an entry. Its bits (bit-io.ts): a presence bit per entity, then
+//           per present entity and per series that exists: 0 = no entry (the series kept
+//           its prediction, codec-state.ts), 10 = only its first value missed, 11 + a bit
+//           per value that missed — none set, plus one bit: "removed" (1) or "back, as
+//           predicted" (0) — then each missed value's zigzag residual − 1 as a Rice code
+//           whose parameter follows the mean of that value's recent residuals.
 // Why bits: with every partition moving, residuals are a few bits of noise each; bytes (the
-// KLH3 varints and per-entity headers) cost three to four times that. The block directory
-// lets a one-group query parse two blocks per frame instead of the whole frame.
+// KLH3 varints and per-entity headers) cost about twice that. The block directory lets a
+// one-group query parse its group's and topics' blocks instead of the whole frame.
 import { BitWriter } from './bit-io.js';
 import { ByteWriter } from './byte-io.js';
 import { AGG_GROUP_ORDER, CodecState, Section, timeLagField, type Entity, type SeriesState } from './codec-state.js';
@@ -37,7 +37,7 @@ const DIR_STRIDE = 16;
 export const SECTIONS = [Section.Topics, Section.Groups] as const;
 
 const RANGES: number[][] = [];
-export function range(n: number): number[] {
+function range(n: number): number[] {
   return (RANGES[n] ??= Array.from({ length: n }, (_, i) => i));
 }
 
