@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { bundleSandbox, freeBasePort, startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
+import { bundleSandbox, freeBasePort, processCpuMs, startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
 import { encodeRequestFrame } from '../../embedded-broker/protocol/frame.js';
 import { placeKey } from '../../embedded-broker/group/coordinator-placement.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -25,11 +25,6 @@ const PY_SCRIPT = path.resolve(import.meta.dirname, '../interop/python/group_con
 
 const COMMIT_ONLY = process.argv.includes('--commit-only');
 
-/** User + system CPU time of a process so far (Linux /proc, clock ticks of 10 ms). */
-function processCpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ALL_RUNNING = [true, true, true];
 

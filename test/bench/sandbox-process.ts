@@ -38,12 +38,20 @@ export async function freeBasePort(count: number): Promise<number> {
   throw new Error('no free range of ports on 127.0.0.1');
 }
 
+/** User + system CPU time of a process so far (Linux /proc, clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export interface SandboxProcess {
   child: ChildProcess;
   bootstrap: string;
   /** Milliseconds from spawn to the first answered Metadata request. */
   startMs: number;
   rssBytes(): number;
+  /** User + system CPU time the sandbox process has used so far, in milliseconds (Linux /proc). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -88,6 +96,9 @@ export async function startSandboxProcess(dataDir: string, port: number, brokers
       const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kb * 1024;
+    },
+    cpuMs() {
+      return processCpuMs(child.pid!);
     },
     stop() {
       return new Promise<void>((resolve) => {
