@@ -6,6 +6,7 @@
 // return null so the caller falls back to kafkajs.
 import kafkajs from 'kafkajs';
 import type { RawFetchPartition, RawRecord } from './kafka-adapter.js';
+import { offeredVersion, sendRawRequest } from './raw-request.js';
 
 const { CompressionCodecs } = kafkajs;
 const FETCH = 1;
@@ -234,24 +235,8 @@ export async function decodeFetchV5(payload: Buffer): Promise<{ responses: Array
   return { responses };
 }
 
-interface BrokerWithPool {
-  versions?: Record<string, { minVersion: number; maxVersion: number }> | null;
-  connectionPool: {
-    send(args: {
-      request: { apiKey: number; apiVersion: number; apiName: string; encode(): Promise<{ buf: Buffer; buffer: Buffer }> };
-      response: { decode(payload: Buffer): Promise<unknown>; parse(decoded: unknown): Promise<unknown> };
-    }): Promise<unknown>;
-  };
-}
-
 /** Fetch through our codec when the broker speaks v5; null means "use kafkajs' fetch". */
 export async function fetchWithOwnCodec(broker: unknown, args: FetchArgs): Promise<{ responses: Array<{ topicName: string; partitions: RawFetchPartition[] }> } | null> {
-  const b = broker as BrokerWithPool;
-  const v = b.versions?.[String(FETCH)];
-  if (!v || v.minVersion > VERSION || v.maxVersion < VERSION || typeof b.connectionPool?.send !== 'function') return null;
-  const body = encodeFetchV5(args);
-  return (await b.connectionPool.send({
-    request: { apiKey: FETCH, apiVersion: VERSION, apiName: 'Fetch', encode: async () => ({ buf: body, buffer: body }) },
-    response: { decode: (payload) => decodeFetchV5(payload), parse: async (d) => d },
-  })) as Awaited<ReturnType<typeof fetchWithOwnCodec>>;
+  if (offeredVersion(broker, FETCH, [VERSION]) === null) return null;
+  return sendRawRequest(broker, { apiKey: FETCH, apiName: 'Fetch', version: VERSION, body: encodeFetchV5(args), decode: decodeFetchV5 });
 }

@@ -220,28 +220,38 @@ export class KafkaAdapter {
 
   async metadata(topics?: string[]): Promise<RawMetadata> {
     // Asked of a broker directly, not through kafkajs' cache of "target topics".
+    const unknownTopic = (err: unknown) => (err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
     return this.run('Metadata', async () => {
-      const raw = await this.raw();
-      // kafkajs' withBroker gives up on the first broker it cannot connect to (a stopped
-      // sandbox broker, one node of a remote cluster down): try each known broker, the ones
-      // already connected first.
-      const pool = raw.brokerPool.brokers;
-      const ids = Object.keys(pool).sort(() => Math.random() - 0.5);
-      ids.sort((a, b) => Number(pool[b]!.isConnected()) - Number(pool[a]!.isConnected()));
-      let last: unknown = new Error('No brokers in the broker pool');
-      for (const nodeId of ids) {
-        try {
-          const broker = (await raw.findBroker({ nodeId })) as unknown as { metadata(t: string[]): Promise<RawMetadata> };
-          return await broker.metadata(topics ?? []);
-        } catch (err) {
-          if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
-            throw new ContractError('NOT_FOUND', `Topic ${(topics ?? []).map((t) => `"${t}"`).join(', ')} does not exist`);
-          }
-          last = err;
-        }
+      try {
+        return await this.onAnyBroker((broker) => (broker as { metadata(t: string[]): Promise<RawMetadata> }).metadata(topics ?? []), unknownTopic);
+      } catch (err) {
+        if (unknownTopic(err)) throw new ContractError('NOT_FOUND', `Topic ${(topics ?? []).map((t) => `"${t}"`).join(', ')} does not exist`);
+        throw err;
       }
-      throw last;
     });
+  }
+
+  /**
+   * Runs `fn` on the first broker that answers. kafkajs' withBroker gives up on the first
+   * broker it cannot connect to (a stopped sandbox broker, one node of a remote cluster down):
+   * try each known broker, the ones already connected first. An error `final` accepts is the
+   * cluster's answer, not the broker's trouble, and ends the search.
+   */
+  async onAnyBroker<T>(fn: (broker: unknown) => Promise<T>, final: (err: unknown) => boolean = () => false): Promise<T> {
+    const raw = await this.raw();
+    const pool = raw.brokerPool.brokers;
+    const ids = Object.keys(pool).sort(() => Math.random() - 0.5);
+    ids.sort((a, b) => Number(pool[b]!.isConnected()) - Number(pool[a]!.isConnected()));
+    let last: unknown = new Error('No brokers in the broker pool');
+    for (const nodeId of ids) {
+      try {
+        return await fn(await raw.findBroker({ nodeId }));
+      } catch (err) {
+        if (final(err)) throw err;
+        last = err;
+      }
+    }
+    throw last;
   }
 
   /** Makes kafkajs' metadata cover these topics, so leaders can be looked up. */

@@ -1,9 +1,11 @@
 // Partition sizes on disk via DescribeLogDirs (API key 35), which kafkajs 2.2.4 does not
 // implement. The request goes through kafkajs' own authenticated connection to each broker
-// (so TLS/SASL and timeouts are the cluster's), with a compact codec for the one non-flexible
-// version pair we speak: v1 (v0 has the same layout; Kafka 4 dropped v0). Each broker reports
-// only the replicas it holds, so a partition's size is asked of its leader.
+// (raw-request.ts), with a compact codec for the one non-flexible version pair we speak: v1
+// (v0 has the same layout; Kafka 4 dropped v0). Each broker reports only the replicas it
+// holds, so a partition's size is asked of its leader.
 import type { KafkaAdapter, RawMetadata } from './kafka-adapter.js';
+import { offeredVersion, sendRawRequest } from './raw-request.js';
+import { WireReader, WireWriter } from './wire-codec.js';
 
 const API_KEY = 35;
 
@@ -23,82 +25,26 @@ export interface DescribeLogDirsResponse {
   results: LogDirResult[];
 }
 
-function str(s: string): Buffer {
-  const b = Buffer.from(s, 'utf8');
-  const len = Buffer.alloc(2);
-  len.writeInt16BE(b.length);
-  return Buffer.concat([len, b]);
-}
-
-function int32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-}
-
 /** Request body v0/v1: topics (nullable array; null = every replica on the broker). */
 export function encodeDescribeLogDirsRequest(topics: Array<{ topic: string; partitions: number[] }> | null): Buffer {
-  if (topics === null) return int32(-1);
-  const parts: Buffer[] = [int32(topics.length)];
-  for (const t of topics) {
-    parts.push(str(t.topic), int32(t.partitions.length));
-    for (const p of t.partitions) parts.push(int32(p));
-  }
-  return Buffer.concat(parts);
+  const w = new WireWriter();
+  w.array(topics, (t) => w.string(t.topic).array(t.partitions, (p) => w.i32(p)));
+  return w.toBuffer();
 }
 
 /** Response body v0/v1 (after the correlation id). Throws on truncated input. */
 export function decodeDescribeLogDirsResponse(buf: Buffer): DescribeLogDirsResponse {
-  let at = 0;
-  const need = (n: number) => {
-    if (at + n > buf.length) throw new Error(`DescribeLogDirs response truncated at byte ${at}`);
-  };
-  const i16 = () => (need(2), (at += 2), buf.readInt16BE(at - 2));
-  const i32 = () => (need(4), (at += 4), buf.readInt32BE(at - 4));
-  const i64 = () => (need(8), (at += 8), Number(buf.readBigInt64BE(at - 8)));
-  const bool = () => (need(1), (at += 1), buf[at - 1] !== 0);
-  const string = () => {
-    const len = i16();
-    if (len < 0) return '';
-    need(len);
-    at += len;
-    return buf.toString('utf8', at - len, at);
-  };
-  const array = <T>(item: () => T): T[] => {
-    const n = i32();
-    const out: T[] = [];
-    for (let i = 0; i < n; i++) out.push(item());
-    return out;
-  };
-  const throttleTimeMs = i32();
-  const results = array(() => ({
-    errorCode: i16(),
-    logDir: string(),
-    topics: array(() => ({
-      topic: string(),
-      partitions: array(() => ({ partition: i32(), sizeBytes: i64(), offsetLag: i64(), isFuture: bool() })),
+  const r = new WireReader(buf, 'DescribeLogDirs');
+  const throttleTimeMs = r.i32();
+  const results = r.array(() => ({
+    errorCode: r.i16(),
+    logDir: r.string(),
+    topics: r.array(() => ({
+      topic: r.string(),
+      partitions: r.array(() => ({ partition: r.i32(), sizeBytes: r.i64(), offsetLag: r.i64(), isFuture: r.bool() })),
     })),
   }));
   return { throttleTimeMs, results };
-}
-
-/** The slice of kafkajs' Broker used here: its negotiated versions and its connection pool. */
-interface BrokerWithPool {
-  versions?: Record<string, { minVersion: number; maxVersion: number }> | null;
-  connectionPool: {
-    send(args: {
-      request: { apiKey: number; apiVersion: number; apiName: string; encode(): Promise<{ buf: Buffer; buffer: Buffer }> };
-      response: { decode(payload: Buffer): Promise<unknown>; parse(decoded: unknown): Promise<unknown> };
-      requestTimeout?: number;
-    }): Promise<unknown>;
-  };
-}
-
-function pickVersion(versions: BrokerWithPool['versions']): number | null {
-  const v = versions?.[String(API_KEY)];
-  if (!v) return null;
-  for (const candidate of [1, 0]) if (candidate >= v.minVersion && candidate <= v.maxVersion) return candidate;
-  return null;
 }
 
 /** Sends one DescribeLogDirs to one broker; null when the broker does not offer v0/v1. */
@@ -107,17 +53,16 @@ export async function describeLogDirs(
   topics: Array<{ topic: string; partitions: number[] }> | null,
   requestTimeoutMs?: number,
 ): Promise<DescribeLogDirsResponse | null> {
-  const b = broker as BrokerWithPool;
-  const version = pickVersion(b.versions);
+  const version = offeredVersion(broker, API_KEY, [1, 0]);
   if (version === null) return null;
-  const body = encodeDescribeLogDirsRequest(topics);
-  const res = await b.connectionPool.send({
-    // kafkajs' framing wants something shaped like its Encoder: `buf` checked, `buffer` written.
-    request: { apiKey: API_KEY, apiVersion: version, apiName: 'DescribeLogDirs', encode: async () => ({ buf: body, buffer: body }) },
-    response: { decode: async (payload) => decodeDescribeLogDirsResponse(payload), parse: async (d) => d },
-    ...(requestTimeoutMs !== undefined ? { requestTimeout: requestTimeoutMs } : {}),
+  return sendRawRequest(broker, {
+    apiKey: API_KEY,
+    apiName: 'DescribeLogDirs',
+    version,
+    body: encodeDescribeLogDirsRequest(topics),
+    decode: decodeDescribeLogDirsResponse,
+    requestTimeoutMs,
   });
-  return res as DescribeLogDirsResponse;
 }
 
 /**

@@ -3,6 +3,7 @@
 // Partitions without a commit answer offset -1 and no error, as Kafka does. require_stable
 // (v7+): a partition with offsets pending in an open transaction (TxnOffsetCommit, txn/)
 // answers UNSTABLE_OFFSET_COMMIT, which clients retry until the transaction completes.
+// A sandbox fault answers v8+ with the error on every group (v0-7 carry it at the top level).
 import { defineApi, type RequestContext } from './api-handler.js';
 import { ErrorCode } from '../cluster/error-codes.js';
 import { groupAccessError } from './group-access.js';
@@ -35,6 +36,7 @@ export const offsetFetchApi = defineApi<OffsetFetchRequest, Encodable<OffsetFetc
       return {
         throttleTimeMs: 0,
         groups: req.groups.map((g) => {
+          if (ctx.injectedError !== undefined) return { groupId: g.groupId, errorCode: ctx.injectedError, topics: [] };
           const r = fetchGroup(ctx, g.groupId, g.topics, req.requireStable);
           return { groupId: g.groupId, errorCode: r.errorCode, topics: r.topics };
         }),

@@ -270,9 +270,10 @@ export async function benchSamplerSynthetic(record: Record, scale = 1, parts = n
 }
 
 /**
- * The live path: takeSnapshot (Metadata, ListOffsets, ListGroups, one OffsetFetch per group,
- * DescribeLogDirs) + sample + write, against a 3-broker sandbox in its own process, with a
- * producer moving every partition between ticks. CPU is this process's only.
+ * The live path: takeSnapshot (Metadata, ListOffsets, ListGroups, one batched FindCoordinator
+ * and one OffsetFetch v8 per coordinator, DescribeLogDirs) + sample + write, against a 3-broker
+ * sandbox in its own process, with a producer moving every partition between ticks. CPU is this
+ * process's only.
  */
 export async function benchSamplerLive(record: Record, scale = 1): Promise<void> {
   const groups = Math.max(10, Math.round(200 * scale));
