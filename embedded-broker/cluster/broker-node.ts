@@ -15,6 +15,7 @@ export class BrokerNode {
   latencyMs = 0;
   private server: net.Server | null = null;
   private readonly connections = new Set<Connection>();
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly cluster: Cluster,
@@ -67,11 +68,31 @@ export class BrokerNode {
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
     this.state = 'running';
+    this.closeIdleConnections(Number(this.cluster.brokerConfig('connections.max.idle.ms')));
+  }
+
+  /**
+   * Kafka's connections.max.idle.ms: a connection that neither sent nor received anything for
+   * that long, with no request in progress, is closed (clients reconnect when they need to).
+   * Checked every quarter of the limit, so one closes between 1× and 1.25× of it.
+   */
+  private closeIdleConnections(idleMs: number): void {
+    this.idleTimer = setInterval(() => {
+      const cutoff = Date.now() - idleMs;
+      for (const conn of this.connections) {
+        if (!conn.idleSince(cutoff)) continue;
+        this.log('debug', `connection ${conn.id} from ${conn.remoteAddress}:${conn.remotePort} idle for ${idleMs} ms (connections.max.idle.ms); closing`);
+        conn.destroy();
+      }
+    }, Math.max(10, Math.min(30_000, Math.floor(idleMs / 4))));
+    this.idleTimer.unref();
   }
 
   /** Closes the listener and drops every connection (graceful and crash stops differ in what the cluster does with the logs). */
   async shutdownListener(state: Exclude<BrokerState, 'running'>): Promise<void> {
     this.state = state;
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
     const server = this.server;
     this.server = null;
     for (const conn of this.connections) conn.destroy();

@@ -50,6 +50,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: 'default.replication.factor', type: 'int', defaultValue: '1', min: 1 },
   { name: 'delete.topic.enable', type: 'boolean', defaultValue: 'true' },
   { name: 'socket.request.max.bytes', type: 'int', defaultValue: '104857600', min: 1, readOnly: true },
+  { name: 'connections.max.idle.ms', type: 'long', defaultValue: '600000', min: 1, readOnly: true },
   { name: 'log.retention.check.interval.ms', type: 'long', defaultValue: '300000', min: 1, readOnly: true },
   { name: 'replica.lag.time.max.ms', type: 'long', defaultValue: '30000', min: 1 },
   { name: 'replica.fetch.wait.max.ms', type: 'int', defaultValue: '500', min: 0 },

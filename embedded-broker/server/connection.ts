@@ -51,6 +51,8 @@ export class Connection implements ConnectionInfo {
   private flushScheduled = false;
   private closed = false;
   private readonly closeListeners = new Set<() => void>();
+  /** When bytes last came in or went out (connections.max.idle.ms counts from here). */
+  private lastActivity = Date.now();
 
   constructor(
     private readonly socket: net.Socket,
@@ -93,7 +95,13 @@ export class Connection implements ConnectionInfo {
     this.socket.destroy();
   }
 
+  /** Idle: nothing read or written since `cutoff` and no request waiting for its answer. */
+  idleSince(cutoff: number): boolean {
+    return this.slots.length === 0 && this.lastActivity < cutoff;
+  }
+
   private onData(chunk: Buffer): void {
+    this.lastActivity = Date.now();
     this.inbound.push(chunk);
     this.inboundBytes += chunk.length;
     this.drainFrames();
@@ -293,6 +301,7 @@ export class Connection implements ConnectionInfo {
       wrote = true;
     }
     this.socket.uncork();
+    if (wrote) this.lastActivity = Date.now();
     if (this.closing && this.slots.length === 0) {
       this.socket.end();
       return;
