@@ -21,7 +21,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
               if (p.state.replicas.includes(n.nodeId)) replicaOf++;
             }
           }
-          return { nodeId: n.nodeId, host: n.host, port: n.port, state: n.state, leaderOf, replicaOf };
+          return { nodeId: n.nodeId, host: n.host, port: n.port, state: n.state, leaderOf, replicaOf, isolated: cluster.replication.isIsolated(n.nodeId), latencyMs: n.latencyMs };
         }),
       stopBroker: (nodeId) => cluster.stopBroker(nodeId, false),
       crashBroker: (nodeId) => cluster.stopBroker(nodeId, true),
@@ -30,6 +30,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
       setLatency: (nodeId, ms) => {
         if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number of ms, got ${ms}`);
         cluster.node(nodeId).latencyMs = ms;
+        cluster.emitChange();
       },
       isolateBroker: (nodeId, isolated) => {
         cluster.node(nodeId);

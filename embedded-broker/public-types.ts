@@ -11,6 +11,9 @@ export interface BrokerStatus {
   /** Partitions this node leads / holds a replica of, for the sandbox page. */
   leaderOf: number;
   replicaOf: number;
+  /** Sandbox faults on this node: cut off from replication as a follower; delay added to each response. */
+  isolated: boolean;
+  latencyMs: number;
 }
 
 export interface SaslUser {

@@ -106,7 +106,7 @@ async function runCommand(handle: ClusterHandle, line: string): Promise<string> 
     case 'status':
       return handle.control
         .status()
-        .map((b) => `broker ${b.nodeId} ${b.host}:${b.port} ${b.state} leader-of=${b.leaderOf} replica-of=${b.replicaOf}`)
+        .map((b) => `broker ${b.nodeId} ${b.host}:${b.port} ${b.state} leader-of=${b.leaderOf} replica-of=${b.replicaOf}${b.isolated ? ' isolated' : ''}${b.latencyMs > 0 ? ` latency=${b.latencyMs}ms` : ''}`)
         .join('\n');
     case 'stop':
       await handle.control.stopBroker(nodeId);

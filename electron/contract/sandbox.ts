@@ -9,6 +9,9 @@ export const brokerStatusSchema = z.object({
   state: z.enum(['running', 'stopped', 'crashed']),
   leaderOf: z.number().int(),
   replicaOf: z.number().int(),
+  /** Sandbox faults in force: cut off from replication as a follower; delay added to each response. */
+  isolated: z.boolean(),
+  latencyMs: z.number().int().min(0),
 });
 
 export const sandboxStatusSchema = z.object({
@@ -58,6 +61,6 @@ export const sandboxMethods = {
 } as const;
 
 export const sandboxEvents = {
-  /** Pushed on any broker up/down or leadership/ISR change. */
+  /** Pushed on any broker up/down, leadership/ISR change, isolation or latency change. */
   'sandbox.changed': sandboxStatusSchema,
 } as const;

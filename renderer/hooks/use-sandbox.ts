@@ -40,7 +40,8 @@ export function useInjectFault() {
 
 export function useSetLatency() {
   const api = useApi();
-  return useMutation({ mutationFn: (input: MethodInput<'sandbox.setLatency'>) => api.call('sandbox.setLatency', input) });
+  const refresh = useRefreshSandbox();
+  return useMutation({ mutationFn: (input: MethodInput<'sandbox.setLatency'>) => api.call('sandbox.setLatency', input), onSettled: refresh });
 }
 
 /** Refreshes what a replication change moves: broker counts, leaders and ISR of every topic. */

@@ -33,7 +33,7 @@ const ERRORS = [
 /** The Error select's value for "no error code: process the request, then drop the connection". */
 const DROP = 'drop';
 
-export function FaultPanel({ brokers, onCleared }: { brokers: number[]; onCleared?: () => void }) {
+export function FaultPanel({ brokers }: { brokers: number[] }) {
   const inject = useInjectFault();
   const latency = useSetLatency();
   const clear = useClearFaults();
@@ -130,7 +130,6 @@ export function FaultPanel({ brokers, onCleared }: { brokers: number[]; onCleare
               onSuccess: () => {
                 setDone(null);
                 latency.reset();
-                onCleared?.();
               },
             })
           }

@@ -1,6 +1,5 @@
 // The sandbox: its three brokers with live partitions, leaders and ISR; stop, crash, start and
 // isolate a broker; move leaders; inject faults and latency; a guided acks=all scenario.
-import { useState } from 'react';
 import type { SandboxStatus } from '../../electron/contract/index.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Loading } from '../components/progress.js';
@@ -11,36 +10,9 @@ import { FaultPanel } from './sandbox-faults.js';
 import { PartitionMap } from './sandbox-partition-map.js';
 import { SandboxScenario } from './sandbox-scenario.js';
 
-// The status does not say which brokers are isolated, so this window remembers what it did
-// (for the tab's lifetime); "Clear all faults" forgets it along with the isolation itself.
-const ISOLATED_KEY = 'keel.sandbox.isolated';
-
-function loadIsolated(): number[] {
-  try {
-    const v = JSON.parse(sessionStorage.getItem(ISOLATED_KEY) ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((n): n is number => typeof n === 'number') : [];
-  } catch {
-    return [];
-  }
-}
-
-function useIsolatedBrokers(): [number[], (next: number[]) => void] {
-  const [ids, setIds] = useState<number[]>(loadIsolated);
-  const set = (next: number[]) => {
-    setIds(next);
-    try {
-      sessionStorage.setItem(ISOLATED_KEY, JSON.stringify(next));
-    } catch {
-      // not persisted; the state lasts for this page only
-    }
-  };
-  return [ids, set];
-}
-
 export function SandboxPage() {
   const status = useSandboxStatus();
   const sb = status.data;
-  const [isolated, setIsolated] = useIsolatedBrokers();
   return (
     <div className="page">
       <div className="page-header">
@@ -60,11 +32,11 @@ export function SandboxPage() {
       {sb && !sb.running && <div className="notice warn" role="status">{sb.error ?? 'The sandbox cluster is not running.'}</div>}
       {sb?.running && (
         <>
-          <BrokerCards brokers={sb.brokers} isolated={isolated} onIsolated={setIsolated} />
+          <BrokerCards brokers={sb.brokers} />
           <PartitionMap brokers={sb.brokers.map((b) => ({ nodeId: b.nodeId, up: b.state === 'running' }))} />
           <div className="grid cols-2">
             <SandboxScenario brokers={sb.brokers} />
-            <FaultPanel brokers={sb.brokers.map((b) => b.nodeId)} onCleared={() => setIsolated([])} />
+            <FaultPanel brokers={sb.brokers.map((b) => b.nodeId)} />
           </div>
         </>
       )}
@@ -72,20 +44,16 @@ export function SandboxPage() {
   );
 }
 
-function BrokerCards({ brokers, isolated, onIsolated }: { brokers: SandboxStatus['brokers']; isolated: number[]; onIsolated: (ids: number[]) => void }) {
+function BrokerCards({ brokers }: { brokers: SandboxStatus['brokers'] }) {
   const control = useBrokerControl();
   const isolate = useIsolateBroker();
-  const toggleIsolation = (nodeId: number, on: boolean) =>
-    isolate.mutate(
-      { nodeId, isolated: on },
-      { onSuccess: () => onIsolated(on ? [...new Set([...isolated, nodeId])] : isolated.filter((n) => n !== nodeId)) },
-    );
+  const toggleIsolation = (nodeId: number, on: boolean) => isolate.mutate({ nodeId, isolated: on });
   return (
     <>
       <div className="grid" style={{ gridTemplateColumns: `repeat(${Math.max(1, brokers.length)}, minmax(200px, 1fr))` }}>
         {brokers.map((b) => {
           const up = b.state === 'running';
-          const cut = up && isolated.includes(b.nodeId);
+          const cut = up && b.isolated;
           const busy = (control.isPending && control.variables?.nodeId === b.nodeId) || (isolate.isPending && isolate.variables?.nodeId === b.nodeId);
           return (
             <section key={b.nodeId} className={`card broker-card ${up ? '' : 'down'} ${cut ? 'isolated' : ''}`} aria-label={`Broker ${b.nodeId}`}>
@@ -94,6 +62,7 @@ function BrokerCards({ brokers, isolated, onIsolated }: { brokers: SandboxStatus
                 <h2 style={{ margin: 0 }}>Broker {b.nodeId}</h2>
                 <span className={`badge ${up ? 'ok' : 'bad'}`}>{b.state}</span>
                 {cut && <span className="badge warn">isolated</span>}
+                {up && b.latencyMs > 0 && <span className="badge warn">+{b.latencyMs} ms</span>}
               </div>
               <div className="mono faint" style={{ margin: '6px 0' }}>
                 {b.host}:{b.port}

@@ -133,6 +133,9 @@ describe('broker stop, crash and restart', () => {
     // An isolated follower falls out of the ISRs after replica.lag.time.max.ms (5 s in the sandbox) but stays online.
     const follower = (await detail()).partitions[0]!.replicas.find((r) => r !== target)!;
     await h.api.call('sandbox.isolateBroker', { nodeId: follower, isolated: true });
+    await h.api.call('sandbox.setLatency', { nodeId: target, ms: 5 });
+    const faulted = (await h.api.call('sandbox.status', {})).brokers;
+    expect(faulted.map((b) => [b.nodeId, b.isolated, b.latencyMs])).toEqual(faulted.map((b) => [b.nodeId, b.nodeId === follower, b.nodeId === target ? 5 : 0]));
     const d = await waitFor(async () => {
       const x = await detail();
       return x.partitions.every((p) => p.leader === follower || !p.isr.includes(follower)) ? x : null;
@@ -140,6 +143,7 @@ describe('broker stop, crash and restart', () => {
     expect(d.partitions.every((p) => p.offlineReplicas.length === 0)).toBe(true);
     expect((await h.api.call('clusters.overview', { clusterId: sb })).underReplicatedPartitions).toBeGreaterThan(0);
     await h.api.call('sandbox.clearFaults', {});
+    expect((await h.api.call('sandbox.status', {})).brokers.every((b) => !b.isolated && b.latencyMs === 0)).toBe(true);
     await waitFor(async () => fullyReplicated(await detail()), 15_000, 'healed');
   });
 });

@@ -80,6 +80,12 @@ describe.skipIf(!chromium.available)('Sandbox guided scenario in a browser', () 
     const card = page.getByRole('region', { name: `Broker ${follower}` });
     await card.getByRole('button', { name: 'Isolate' }).click();
     await card.getByText('isolated').waitFor();
+    // The isolation comes from the sandbox's status, so another window shows it too.
+    const other = await page.context().newPage();
+    await other.goto(be.server.openUrl);
+    await other.goto(`${be.server.url}/#/sandbox`);
+    await other.getByRole('region', { name: `Broker ${follower}` }).getByText('isolated').waitFor();
+    await other.close();
     await expect.poll(() => row.getByLabel('ISR').textContent(), { timeout: 30_000 }).not.toContain(String(follower));
     await screenshot(page, 'sandbox-isolated');
     await page.getByRole('region', { name: 'Fault injection' }).getByRole('button', { name: 'Clear all faults' }).click();

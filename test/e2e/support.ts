@@ -1,6 +1,7 @@
 // End-to-end support: the real backend (app services with the embedded 3-broker sandbox on
 // ephemeral ports, the web-mode server serving dist/renderer) and Debian's Chromium driven by
-// playwright-core. The renderer is built first when dist/renderer is missing.
+// playwright-core. The renderer is built first when dist/renderer is missing or older than
+// its sources (a stale bundle would test yesterday's UI).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,8 +22,19 @@ export function chromiumAvailable() {
   return requirePeer('chromium', executableCheck(CHROMIUM, ['--version']));
 }
 
+/** Newest modification time of the files under `dir` (0 when there are none). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
 export function ensureRendererBuilt(): void {
-  if (fs.existsSync(path.join(RENDERER_DIR, 'index.html')) && process.env.KEEL_REBUILD_RENDERER !== '1') return;
+  const index = path.join(RENDERER_DIR, 'index.html');
+  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'electron/contract')));
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources && process.env.KEEL_REBUILD_RENDERER !== '1') return;
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'build/vite.renderer.config.ts', '--logLevel', 'warn'], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -62,6 +62,8 @@ export function createFakeApi(options: { topics?: number } = {}): FakeApi {
     },
   };
 
+  // Faults the sandbox page reads back from sandbox.status.
+  const sandboxFaults = { isolated: new Set<number>(), latency: new Map<number, number>() };
   const handlers: { [M in MethodName]?: Handler<M> } = {
     'app.info': () => ({ version: 'test', shell: 'web', secretsStorage: 'user-file', platform: 'test' }),
     'clusters.list': () => [
@@ -135,12 +137,23 @@ export function createFakeApi(options: { topics?: number } = {}): FakeApi {
     'sandbox.stopBroker': () => ({ ok: true }),
     'sandbox.crashBroker': () => ({ ok: true }),
     'sandbox.startBroker': () => ({ ok: true }),
-    'sandbox.isolateBroker': () => ({ ok: true }),
+    'sandbox.isolateBroker': (input) => {
+      if (input.isolated) sandboxFaults.isolated.add(input.nodeId);
+      else sandboxFaults.isolated.delete(input.nodeId);
+      return { ok: true };
+    },
     'sandbox.moveLeader': () => ({ ok: true }),
-    'sandbox.clearFaults': () => ({ ok: true }),
+    'sandbox.clearFaults': () => {
+      sandboxFaults.isolated.clear();
+      sandboxFaults.latency.clear();
+      return { ok: true };
+    },
     'sandbox.injectFault': () => ({ ok: true }),
-    'sandbox.setLatency': () => ({ ok: true }),
-    'sandbox.status': () => ({ running: true, clusterId: 'sb', bootstrap: ['127.0.0.1:9092'], dataDir: '/tmp/sb', error: null, brokers: [1, 2, 3].map((n) => ({ nodeId: n, host: '127.0.0.1', port: 9091 + n, state: 'running' as const, leaderOf: 1, replicaOf: 3 })) }),
+    'sandbox.setLatency': (input) => {
+      sandboxFaults.latency.set(input.nodeId, input.ms);
+      return { ok: true };
+    },
+    'sandbox.status': () => ({ running: true, clusterId: 'sb', bootstrap: ['127.0.0.1:9092'], dataDir: '/tmp/sb', error: null, brokers: [1, 2, 3].map((n) => ({ nodeId: n, host: '127.0.0.1', port: 9091 + n, state: 'running' as const, leaderOf: 1, replicaOf: 3, isolated: sandboxFaults.isolated.has(n), latencyMs: sandboxFaults.latency.get(n) ?? 0 })) }),
   };
 
   const api: FakeApi = {
