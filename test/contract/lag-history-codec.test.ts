@@ -29,7 +29,7 @@ function rng(seed: number) {
 
 const T0 = Date.UTC(2030, 0, 1, 10, 0, 0);
 
-/** Random but self-consistent samples: lag = end − committed, time lag 0 when lag is 0. */
+/** Random but self-consistent samples: lag = end − committed, time lag 0 when lag is 0 (and sometimes when it is not). */
 function randomSamples(n: number, seed: number): ClusterSample[] {
   const r = rng(seed);
   const ends = new Map<string, number>();
@@ -57,7 +57,8 @@ function randomSamples(n: number, seed: number): ClusterSample[] {
         else if (mode < 0.7) c = Math.min(tp.end, c + Math.floor(r() * 100)); // moving behind
         committed.set(k, c);
         const lag = Math.max(0, tp.end - c);
-        const timeLagMs = lag === 0 ? 0 : r() < 0.2 ? null : Math.round(r() * 600) * 100;
+        // A consumer a message behind can have no time lag (the sampler's estimate), and unknown ones.
+        const timeLagMs = lag === 0 ? 0 : r() < 0.2 ? null : r() < 0.2 ? 0 : Math.round(r() * 600) * 100;
         s.groups.push({ group, topic: tp.topic, partition: tp.partition, committed: c, lag, timeLagMs });
       }
     }

@@ -1,4 +1,4 @@
-// Bit-level I/O for history frames (KLH4): bits are packed most significant first, and
+// Bit-level I/O for history frames (KLH4 and later): bits are packed most significant first, and
 // prediction residuals are Rice codes whose parameter each series adapts from its own recent
 // residuals (frame-codec.ts). Arithmetic rather than 32-bit operators wherever a value may
 // exceed 24 bits, so offsets up to 2^53 survive.

@@ -10,8 +10,8 @@
 //           per present entity and per series that exists: 0 = no entry (the series kept
 //           its prediction, codec-state.ts), 10 = only its first value missed, 11 + a bit
 //           per value that missed — none set, plus one bit: "removed" (1) or "back, as
-//           predicted" (0) — then each missed value's zigzag residual − 1 as a Rice code
-//           whose parameter follows the mean of that value's recent residuals.
+//           predicted" (0) — then each missed value's zigzag residual − 1 (residualCode) as
+//           a Rice code whose parameter follows the mean of that value's recent residuals.
 // Why bits: with every partition moving, residuals are a few bits of noise each; bytes (the
 // KLH3 varints and per-entity headers) cost about twice that. The block directory lets a
 // one-group query parse its group's and topics' blocks instead of the whole frame.
@@ -63,7 +63,29 @@ export function adapt(s: SeriesState, i: number, z: number): void {
 }
 
 const zigzag = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
-export const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+
+/**
+ * A raw group partition's time-lag field predicted as a time but holding one of the special
+ * values (1 = no time lag, 0 = unknown): a consumer one message behind has a time lag of 0,
+ * and a slow partition's consumer flickers between that and a few seconds. Its residual would
+ * be the whole timestamp (a 54-bit escape), so the two specials get the two shortest codes.
+ */
+function specialTime(s: SeriesState, i: number, pred: number): boolean {
+  return i === 1 && pred > 1 && s.kind === 'g' && s.width === 2;
+}
+
+/** The code of a value that missed its prediction (never equal to it). */
+export function residualCode(s: SeriesState, i: number, value: number, pred: number): number {
+  if (!specialTime(s, i, pred)) return zigzag(value - pred) - 1;
+  return value === 1 ? 0 : value === 0 ? 1 : zigzag(value - pred) + 1;
+}
+
+/** The value residualCode coded. */
+export function valueOfCode(s: SeriesState, i: number, code: number, pred: number): number {
+  if (!specialTime(s, i, pred)) return pred + unzigzag(code + 1);
+  return code === 0 ? 1 : code === 1 ? 0 : pred + unzigzag(code - 1);
+}
 
 export class FrameEncoder {
   readonly state: CodecState;
@@ -166,7 +188,7 @@ export class FrameEncoder {
       }
       for (const i of orderOf(s)) {
         if (!(mask & (1 << i))) continue;
-        const z = zigzag((v![i] ?? 0) - pred![i]!) - 1;
+        const z = residualCode(s, i, v![i] ?? 0, pred![i]!);
         out.rice(z, riceParam(s.kacc[i]!));
         adapt(s, i, z);
       }

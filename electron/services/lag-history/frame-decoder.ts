@@ -3,7 +3,7 @@
 import { BitReader } from './bit-io.js';
 import { ByteReader } from './byte-io.js';
 import { AGG_GROUP_ORDER, CodecState, Section, type Entity } from './codec-state.js';
-import { adapt, blockSize, orderOf, RecordKind, riceParam, SECTIONS, unzigzag } from './frame-codec.js';
+import { adapt, blockSize, orderOf, RecordKind, riceParam, SECTIONS, valueOfCode } from './frame-codec.js';
 import type { Tier } from './history-store.js';
 import { parseKey } from './series.js';
 
@@ -40,9 +40,10 @@ interface Entry {
   has: boolean;
   removed: boolean;
   mask: number;
-  res: number[];
+  /** Rice codes of the values that missed (residualCode), by value index. */
+  codes: number[];
 }
-const NO_ENTRY: Entry = { has: false, removed: false, mask: 0, res: [] };
+const NO_ENTRY: Entry = { has: false, removed: false, mask: 0, codes: [] };
 
 /** Reads one file's records in order, decoding only the entities the filter (and their lag inputs) needs. */
 export class FrameDecoder {
@@ -252,15 +253,15 @@ export class FrameDecoder {
       }
       const mask = bits.bit() === 0 ? 1 : bits.bits(s.width);
       const removed = mask === 0 && bits.bit() === 1;
-      const res = parsed ? new Array<number>(s.width).fill(0) : null;
+      const codes = parsed ? new Array<number>(s.width).fill(0) : null;
       for (const i of orderOf(s)) {
         if (!(mask & (1 << i))) continue;
         const z = bits.rice(riceParam(s.kacc[i]!));
         adapt(s, i, z);
-        if (res) res[i] = unzigzag(z + 1);
+        if (codes) codes[i] = z;
       }
       if (!removed) s.coded = true;
-      parsed?.push({ has: true, removed, mask, res: res! });
+      parsed?.push({ has: true, removed, mask, codes: codes! });
     }
     if (parsed) this.applyEntity(e, parsed, t);
   }
@@ -280,25 +281,25 @@ export class FrameDecoder {
         continue;
       }
       if (!en.has && !(s.live && (st.tier === 'raw' || s.kind === 'g'))) continue;
-      const res = (i: number) => (en.mask & (1 << i) ? en.res[i]! : 0);
+      const value = (i: number, pred: number) => (en.mask & (1 << i) ? valueOfCode(s, i, en.codes[i]!, pred) : pred);
       if (st.isRawGroup(s)) {
         const end = st.endNow(s);
-        const cField = st.predictCommitted(s, end) + res(0);
+        const cField = value(0, st.predictCommitted(s, end));
         const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
-        const tField = st.predictTimeLag(s, lag, cField) + res(1);
+        const tField = value(1, st.predictTimeLag(s, lag, cField));
         st.commitRawGroup(s, cField, tField, end, t, s.emit);
       } else if (s.kind === 'g' && s.width === 5) {
         const v = new Array<number>(5);
-        for (const i of AGG_GROUP_ORDER) v[i] = st.predictAggGroup(s, i, v) + res(i);
+        for (const i of AGG_GROUP_ORDER) v[i] = value(i, st.predictAggGroup(s, i, v));
         s.stored = v;
         s.live = true;
       } else if (st.tier === 'raw') {
         const v = new Array<number>(s.width);
-        for (let i = 0; i < s.width; i++) v[i] = st.predictRaw(s, i) + res(i);
+        for (let i = 0; i < s.width; i++) v[i] = value(i, st.predictRaw(s, i));
         st.commitRaw(s, v);
       } else {
         const v = new Array<number>(s.width);
-        for (let i = 0; i < s.width; i++) v[i] = (s.stored?.[i] ?? 0) + res(i);
+        for (let i = 0; i < s.width; i++) v[i] = value(i, s.stored?.[i] ?? 0);
         s.stored = v;
         s.live = true;
       }
