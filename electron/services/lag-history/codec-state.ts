@@ -67,6 +67,8 @@ export interface SeriesState {
   kacc: number[];
   /** Whether an entry with values was coded before (the first one, a full value, does not adapt kacc). */
   coded: boolean;
+  /** The values that missed at this series' last entry: "the same again" has the short code. */
+  lastMask: number;
 }
 
 export class CodecState {
@@ -124,6 +126,7 @@ export class CodecState {
       d2: new Array<number>(width).fill(0),
       kacc: new Array<number>(width).fill(0),
       coded: false,
+      lastMask: 1,
     };
     if (s.local !== e.series.length) throw new Error('history dictionary out of order');
     e.series.push(s);

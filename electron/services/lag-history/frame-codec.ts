@@ -8,10 +8,11 @@
 //           A block covers 16 entity ids (4 in minute/hour files); it is written only when
 //           one of them has an entry. Its bits (bit-io.ts): a presence bit per entity, then
 //           per present entity and per series that exists: 0 = no entry (the series kept
-//           its prediction, codec-state.ts), 10 = only its first value missed, 11 + a bit
-//           per value that missed — none set, plus one bit: "removed" (1) or "back, as
-//           predicted" (0) — then each missed value's zigzag residual − 1 (residualCode) as
-//           a Rice code whose parameter follows the mean of that value's recent residuals.
+//           its prediction, codec-state.ts), 10 = the same values missed as at its last
+//           entry (at first: only the first value), 11 + a bit per value that missed — none
+//           set, plus one bit: "removed" (1) or "back, as predicted" (0) — then each missed
+//           value's zigzag residual − 1 (residualCode) as a Rice code whose parameter
+//           follows the mean of that value's recent residuals.
 // Why bits: with every partition moving, residuals are a few bits of noise each; bytes (the
 // KLH3 varints and per-entity headers) cost about twice that. The block directory lets a
 // one-group query parse its group's and topics' blocks instead of the whole frame.
@@ -180,12 +181,13 @@ export class FrameEncoder {
         return;
       }
       any = true;
-      if (mask === 1) out.bits(0b10, 2);
+      if (mask !== 0 && mask === s.lastMask) out.bits(0b10, 2);
       else {
         out.bits(0b11, 2);
         out.bits(mask, s.width);
         if (mask === 0) out.bits(v ? 0 : 1, 1);
       }
+      if (mask !== 0) s.lastMask = mask;
       for (const i of orderOf(s)) {
         if (!(mask & (1 << i))) continue;
         const z = residualCode(s, i, v![i] ?? 0, pred![i]!);

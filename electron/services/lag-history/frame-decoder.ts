@@ -251,7 +251,8 @@ export class FrameDecoder {
         parsed?.push(NO_ENTRY);
         continue;
       }
-      const mask = bits.bit() === 0 ? 1 : bits.bits(s.width);
+      const mask = bits.bit() === 0 ? s.lastMask : bits.bits(s.width);
+      if (mask !== 0) s.lastMask = mask;
       const removed = mask === 0 && bits.bit() === 1;
       const codes = parsed ? new Array<number>(s.width).fill(0) : null;
       for (const i of orderOf(s)) {
