@@ -2,10 +2,12 @@
 // version. Each (message, version) is compiled once, on first use.
 import type { MessageDescriptor } from './descriptor-types.js';
 import { messageDescriptors } from './generated/message-descriptors.js';
-import { ProtocolDecodeError, type Reader, type Writer } from './primitives.js';
+import { ProtocolDecodeError, type Reader } from './primitives.js';
+import { type Writer } from './writer.js';
 import { compileStruct, type StructCodec } from './struct-codec.js';
 
-export { ProtocolDecodeError, Reader, Writer } from './primitives.js';
+export { ProtocolDecodeError, Reader } from './primitives.js';
+export { Writer } from './writer.js';
 export type { Encodable } from './generated/message-types.js';
 export { ApiKeys } from './generated/message-types.js';
 

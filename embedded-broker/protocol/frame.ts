@@ -2,7 +2,8 @@
 // tools that talk to a broker without a client library.
 import { decodeResponseBody, encodeRequestBody, encodeResponseBody } from './codec.js';
 import { decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from './headers.js';
-import { Reader, Writer } from './primitives.js';
+import { Reader } from './primitives.js';
+import { Writer } from './writer.js';
 
 function sizePrefix(size: number): Buffer {
   const b = Buffer.allocUnsafe(4);

@@ -2,7 +2,8 @@
 // header version depends on the body's api key and version, and a broker has to
 // read headers of requests it cannot decode (to answer UNSUPPORTED_VERSION).
 import { isFlexibleVersion } from './codec.js';
-import { ProtocolDecodeError, type Reader, type Writer } from './primitives.js';
+import { ProtocolDecodeError, type Reader } from './primitives.js';
+import { type Writer } from './writer.js';
 
 export interface RequestHeader {
   apiKey: number;

@@ -2,7 +2,8 @@
 // version and flexibility decisions happen here, once, so the per-message work
 // at run time is a straight walk over precomputed steps.
 import type { FieldDescriptor, VersionRange } from './descriptor-types.js';
-import { ProtocolDecodeError, Reader, Writer } from './primitives.js';
+import { ProtocolDecodeError, Reader } from './primitives.js';
+import { Writer } from './writer.js';
 
 type Read = (r: Reader) => any;
 type Write = (w: Writer, v: any) => void;

@@ -2,7 +2,8 @@
 // request, and writes responses strictly in request order (Kafka's guarantee per
 // connection) even though handlers such as long-poll Fetch complete out of order.
 import type net from 'node:net';
-import { Reader, Writer, ProtocolDecodeError } from '../protocol/primitives.js';
+import { Reader, ProtocolDecodeError } from '../protocol/primitives.js';
+import { Writer } from '../protocol/writer.js';
 import { decodeRequestHeader, encodeResponseHeader, responseHeaderVersion, type RequestHeader } from '../protocol/headers.js';
 import { decodeRequestBody, encodeResponseBody } from '../protocol/codec.js';
 import { NO_RESPONSE, type ConnectionInfo, type RequestContext } from '../apis/api-handler.js';

@@ -1,7 +1,7 @@
 // Raw-wire helpers for the consumer-group protocol tests: find the coordinator, open member
 // connections to it, and build consumer-protocol subscription bytes.
 import { RawClient } from '../helpers/raw-client.js';
-import { Writer } from '../../embedded-broker/protocol/primitives.js';
+import { Writer } from '../../embedded-broker/protocol/writer.js';
 import { encodeData } from '../../embedded-broker/protocol/codec.js';
 
 export const API = { OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, DescribeGroups: 15, ListGroups: 16, DeleteGroups: 42, OffsetDelete: 47 } as const;

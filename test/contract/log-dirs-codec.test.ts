@@ -2,7 +2,8 @@
 // schema-generated codec (tests may import embedded-broker; the console may not).
 import { describe, expect, it } from 'vitest';
 import { decodeRequestBody, encodeResponseBody } from '../../embedded-broker/protocol/codec.js';
-import { Reader, Writer } from '../../embedded-broker/protocol/primitives.js';
+import { Reader } from '../../embedded-broker/protocol/primitives.js';
+import { Writer } from '../../embedded-broker/protocol/writer.js';
 import type { KafkaAdapter } from '../../electron/services/kafka-adapter.js';
 import { decodeDescribeLogDirsResponse, encodeDescribeLogDirsRequest, leaderPartitionSizes, topicSize } from '../../electron/services/log-dirs.js';
 

@@ -16,7 +16,8 @@ import {
   isFlexibleVersion,
   ProtocolDecodeError,
 } from '../../embedded-broker/protocol/codec.js';
-import { Reader, Writer } from '../../embedded-broker/protocol/primitives.js';
+import { Reader } from '../../embedded-broker/protocol/primitives.js';
+import { Writer } from '../../embedded-broker/protocol/writer.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const load = (path: string) => Buffer.from((JSON.parse(readFileSync(join(fixtureDir, path), 'utf8')) as { data: number[] }).data);

@@ -9,7 +9,8 @@ import {
   requestHeaderVersion,
   responseHeaderVersion,
 } from '../../embedded-broker/protocol/headers.js';
-import { Reader, Writer } from '../../embedded-broker/protocol/primitives.js';
+import { Reader } from '../../embedded-broker/protocol/primitives.js';
+import { Writer } from '../../embedded-broker/protocol/writer.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiKeys, decodeResponseBody, encodeResponseBody } from '../../embedded-broker/protocol/codec.js';
 import type { Encodable, MetadataResponse } from '../../embedded-broker/protocol/generated/message-types.js';
-import { Reader, Writer } from '../../embedded-broker/protocol/primitives.js';
+import { Reader } from '../../embedded-broker/protocol/primitives.js';
+import { Writer } from '../../embedded-broker/protocol/writer.js';
 
 describe('large Metadata response', () => {
   it.each([1, 12])('1000 topics x 10 partitions at v%i', (version) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Reader, Writer } from '../../embedded-broker/protocol/primitives.js';
+import { Reader } from '../../embedded-broker/protocol/primitives.js';
+import { Writer } from '../../embedded-broker/protocol/writer.js';
 
 describe('Reader/Writer primitives', () => {
   it('round-trips int64 as numbers, including negatives and the extremes', () => {

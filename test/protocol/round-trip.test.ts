@@ -12,7 +12,8 @@ import {
   encodeRequestBody,
   encodeResponseBody,
 } from '../../embedded-broker/protocol/codec.js';
-import { Reader, Writer } from '../../embedded-broker/protocol/primitives.js';
+import { Reader } from '../../embedded-broker/protocol/primitives.js';
+import { Writer } from '../../embedded-broker/protocol/writer.js';
 import { missingFields, Prng, sampleStruct, type SampleMode } from './sample-values.js';
 
 function encode(d: MessageDescriptor, version: number, body: object): Buffer {

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ApiKeys, decodeRequestBody, encodeRequestBody } from '../../embedded-broker/protocol/codec.js';
-import { ProtocolDecodeError, Reader, Writer } from '../../embedded-broker/protocol/primitives.js';
+import { ProtocolDecodeError, Reader } from '../../embedded-broker/protocol/primitives.js';
+import { Writer } from '../../embedded-broker/protocol/writer.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const load = (path: string) => Buffer.from((JSON.parse(readFileSync(join(fixtureDir, path), 'utf8')) as { data: number[] }).data);
