@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stampBatch, stampLogAppendTime, type BatchHeader } from '../protocol/record-batch.js';
+import { stampLeaderBatches, type BatchHeader } from '../protocol/record-batch.js';
 import { writeCheckpoint } from './checkpoint-file.js';
 import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js';
@@ -118,24 +118,7 @@ export class PartitionLog {
     const baseOffset = this.logEndOffset;
     this.maybeRoll(total, baseOffset + messages - 1, opts.now);
 
-    let offset = baseOffset;
-    let pos = 0;
-    for (const b of batches) {
-      stampBatch(records, pos, offset, opts.leaderEpoch);
-      b.baseOffset = offset;
-      b.lastOffset = offset + b.lastOffsetDelta;
-      b.partitionLeaderEpoch = opts.leaderEpoch;
-      if (logAppendTime >= 0) {
-        stampLogAppendTime(records, pos, logAppendTime);
-        b.attributes |= 0x08;
-        b.timestampType = 1;
-        b.baseTimestamp = logAppendTime;
-        b.maxTimestamp = logAppendTime;
-        b.crc = records.readUInt32BE(pos + 17);
-      }
-      offset = b.lastOffset + 1;
-      pos += b.size;
-    }
+    const offset = stampLeaderBatches(records, batches, baseOffset, opts.leaderEpoch, logAppendTime);
     this.active.append(records, total, batches, this.config.indexIntervalBytes);
     this.tail.add(records, total, batches);
     this.totalBytes += total;

@@ -23,8 +23,8 @@ export { COMPRESSION_NONE, COMPRESSION_GZIP, COMPRESSION_SNAPPY, COMPRESSION_LZ4
 
 const ATTR_COMPRESSION_MASK = 0x07;
 const ATTR_LOG_APPEND_TIME = 0x08;
-const ATTR_TRANSACTIONAL = 0x10;
-const ATTR_CONTROL = 0x20;
+export const ATTR_TRANSACTIONAL = 0x10;
+export const ATTR_CONTROL = 0x20;
 
 const TWO_32 = 4294967296;
 
@@ -179,6 +179,33 @@ export function stampLogAppendTime(buf: Buffer, pos: number, timestamp: number):
   buf.writeUInt32BE(computeBatchCrc(buf, pos, size), pos + 17);
 }
 
+/**
+ * A leader's append: stamps consecutive offsets from `baseOffset`, the leader epoch and (when
+ * `logAppendTime` >= 0) the append time into the batches lying back to back in `records`, and
+ * updates their parsed headers to match the bytes. Returns the offset after the last record.
+ */
+export function stampLeaderBatches(records: Buffer, batches: BatchHeader[], baseOffset: number, leaderEpoch: number, logAppendTime: number): number {
+  let offset = baseOffset;
+  let pos = 0;
+  for (const b of batches) {
+    stampBatch(records, pos, offset, leaderEpoch);
+    b.baseOffset = offset;
+    b.lastOffset = offset + b.lastOffsetDelta;
+    b.partitionLeaderEpoch = leaderEpoch;
+    if (logAppendTime >= 0) {
+      stampLogAppendTime(records, pos, logAppendTime);
+      b.attributes |= ATTR_LOG_APPEND_TIME;
+      b.timestampType = 1;
+      b.baseTimestamp = logAppendTime;
+      b.maxTimestamp = logAppendTime;
+      b.crc = records.readUInt32BE(pos + 17);
+    }
+    offset = b.lastOffset + 1;
+    pos += b.size;
+  }
+  return offset;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Zigzag varints. Numbers up to 2^53 are exact, which covers every timestamp delta in practice.
 
@@ -196,26 +223,6 @@ function readVarint(buf: Buffer, cur: Cursor, end: number): number | null {
     mul *= 128;
   }
   return null;
-}
-
-function varintSize(value: number): number {
-  let raw = value >= 0 ? value * 2 : -value * 2 - 1;
-  let n = 1;
-  while (raw >= 128) {
-    raw = Math.floor(raw / 128);
-    n++;
-  }
-  return n;
-}
-
-function writeVarint(buf: Buffer, pos: number, value: number): number {
-  let raw = value >= 0 ? value * 2 : -value * 2 - 1;
-  while (raw >= 128) {
-    buf[pos++] = (raw % 128) | 0x80;
-    raw = Math.floor(raw / 128);
-  }
-  buf[pos++] = raw;
-  return pos;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,96 +288,4 @@ function readBytes(buf: Buffer, cur: Cursor, end: number): Buffer | null {
   const b = buf.subarray(cur.pos, cur.pos + len);
   cur.pos += len;
   return b;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building
-
-export interface BuildRecord {
-  key?: Buffer | null;
-  value: Buffer | null;
-  headers?: { key: string; value: Buffer | null }[];
-  timestamp?: number;
-}
-
-export interface BuildBatchOptions {
-  baseOffset?: number;
-  records: BuildRecord[];
-  producerId?: number;
-  producerEpoch?: number;
-  baseSequence?: number;
-  isTransactional?: boolean;
-  isControl?: boolean;
-  partitionLeaderEpoch?: number;
-  timestamp?: number;
-}
-
-/** Builds an uncompressed v2 batch with a valid CRC. */
-export function buildRecordBatch(opts: BuildBatchOptions): Buffer {
-  const defaultTs = opts.timestamp ?? Date.now();
-  const timestamps = opts.records.map((r) => r.timestamp ?? defaultTs);
-  const baseTimestamp = timestamps.length > 0 ? timestamps[0]! : defaultTs;
-  const maxTimestamp = timestamps.reduce((m, t) => (t > m ? t : m), timestamps.length > 0 ? timestamps[0]! : defaultTs);
-
-  const headerKeys = opts.records.map((r) => (r.headers ?? []).map((hd) => Buffer.from(hd.key, 'utf8')));
-  const bodies: number[] = [];
-  let total = BATCH_HEADER_SIZE;
-  opts.records.forEach((r, i) => {
-    const key = r.key ?? null;
-    let n = 1 + varintSize(timestamps[i]! - baseTimestamp) + varintSize(i);
-    n += key === null ? varintSize(-1) : varintSize(key.length) + key.length;
-    n += r.value === null ? varintSize(-1) : varintSize(r.value.length) + r.value.length;
-    const hs = r.headers ?? [];
-    n += varintSize(hs.length);
-    hs.forEach((hd, j) => {
-      const k = headerKeys[i]![j]!;
-      n += varintSize(k.length) + k.length;
-      n += hd.value === null ? varintSize(-1) : varintSize(hd.value.length) + hd.value.length;
-    });
-    bodies.push(n);
-    total += varintSize(n) + n;
-  });
-
-  const buf = Buffer.alloc(total);
-  let attributes = 0;
-  if (opts.isTransactional) attributes |= ATTR_TRANSACTIONAL;
-  if (opts.isControl) attributes |= ATTR_CONTROL;
-  writeInt64(buf, 0, opts.baseOffset ?? 0);
-  buf.writeInt32BE(total - LOG_OVERHEAD, 8);
-  buf.writeInt32BE(opts.partitionLeaderEpoch ?? -1, 12);
-  buf.writeInt8(2, 16);
-  buf.writeInt16BE(attributes, 21);
-  buf.writeInt32BE(opts.records.length - 1, 23);
-  writeInt64(buf, 27, baseTimestamp);
-  writeInt64(buf, 35, maxTimestamp);
-  writeInt64(buf, 43, opts.producerId ?? -1);
-  buf.writeInt16BE(opts.producerEpoch ?? -1, 51);
-  buf.writeInt32BE(opts.baseSequence ?? -1, 53);
-  buf.writeInt32BE(opts.records.length, 57);
-
-  let pos = BATCH_HEADER_SIZE;
-  const putBytes = (b: Buffer | null): void => {
-    if (b === null) {
-      pos = writeVarint(buf, pos, -1);
-    } else {
-      pos = writeVarint(buf, pos, b.length);
-      pos += b.copy(buf, pos);
-    }
-  };
-  opts.records.forEach((r, i) => {
-    pos = writeVarint(buf, pos, bodies[i]!);
-    buf.writeInt8(0, pos++);
-    pos = writeVarint(buf, pos, timestamps[i]! - baseTimestamp);
-    pos = writeVarint(buf, pos, i);
-    putBytes(r.key ?? null);
-    putBytes(r.value);
-    const hs = r.headers ?? [];
-    pos = writeVarint(buf, pos, hs.length);
-    hs.forEach((hd, j) => {
-      putBytes(headerKeys[i]![j]!);
-      putBytes(hd.value);
-    });
-  });
-  buf.writeUInt32BE(computeBatchCrc(buf, 0, total), 17);
-  return buf;
 }

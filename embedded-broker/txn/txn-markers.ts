@@ -7,7 +7,8 @@
 // transaction that is already closed changes nothing).
 import type { Cluster } from '../cluster/cluster.js';
 import type { Partition } from '../cluster/partition.js';
-import { buildRecordBatch, readBatchHeader } from '../protocol/record-batch.js';
+import { readBatchHeader } from '../protocol/record-batch.js';
+import { buildRecordBatch } from '../protocol/record-batch-builder.js';
 import type { TxnPartition } from './txn-metadata.js';
 
 const RETRY_MS = 50;

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RawClient } from '../helpers/raw-client.js';
-import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 import { decodeResponseFrame } from '../../embedded-broker/protocol/frame.js';
 import { createTopic, metadataView, sleep, waitFor } from '../helpers/replication.js';
 

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_LOG_CONFIG, LEADER_EPOCH_FILE, PartitionLog, type LogConfig } from '../../embedded-broker/log/index.js';
-import { buildRecordBatch, readBatchHeader, validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { readBatchHeader, validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-log-')); });

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLEAN_SHUTDOWN_FILE, DEFAULT_LOG_CONFIG, LEADER_EPOCH_FILE, LOG_START_OFFSET_FILE, PartitionLog, type LogConfig } from '../../embedded-broker/log/index.js';
-import { buildRecordBatch, decodeBatchRecords, readBatchHeader, validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { decodeBatchRecords, readBatchHeader, validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 let dir: string;
 const opened: PartitionLog[] = [];

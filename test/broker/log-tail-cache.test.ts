@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_LOG_CONFIG, PartitionLog, type LogConfig } from '../../embedded-broker/log/index.js';
-import { buildRecordBatch, validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 import { TailCache, tailCacheBytes } from '../../embedded-broker/log/tail-cache.js';
 
 let dir: string;

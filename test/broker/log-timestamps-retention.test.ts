@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DEFAULT_LOG_CONFIG, LOG_START_OFFSET_FILE, OffsetOutOfRangeError, PartitionLog, type LogConfig } from '../../embedded-broker/log/index.js';
-import { BATCH_HEADER_SIZE, buildRecordBatch, computeBatchCrc, validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { BATCH_HEADER_SIZE, computeBatchCrc, validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-log-')); });

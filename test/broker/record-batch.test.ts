@@ -3,10 +3,8 @@ import * as zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { compressSync as snappyCompress } from 'snappy';
 import { compressFrameSync as lz4Compress } from 'lz4-napi';
-import {
-  BATCH_HEADER_SIZE, buildRecordBatch, computeBatchCrc, decodeBatchRecords, readBatchHeader,
-  stampBatch, stampLogAppendTime, validateProducedBatches,
-} from '../../embedded-broker/protocol/record-batch.js';
+import { BATCH_HEADER_SIZE, computeBatchCrc, decodeBatchRecords, readBatchHeader, stampBatch, stampLogAppendTime, validateProducedBatches } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 const require = createRequire(import.meta.url);
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../helpers/embedded-cluster.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { ScramClient } from '../../embedded-broker/security/sasl-scram.js';
-import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 import type { SaslUser } from '../../embedded-broker/public-types.js';
 
 const USERS: SaslUser[] = [

@@ -9,7 +9,7 @@ import { startTestCluster, type TestCluster } from '../helpers/embedded-cluster.
 import { RawClient } from '../helpers/raw-client.js';
 import { makeTestCerts, opensslCheck, type TestCerts } from '../helpers/test-certs.js';
 import { requirePeer } from '../helpers/peers.js';
-import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 const peer = requirePeer('openssl', opensslCheck);
 const metadataRequest = { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false };

@@ -1,7 +1,8 @@
 // Raw-wire helpers for the transaction tests: one request per call, bodies spelled out, so a
 // test states exactly which version and fields it sends.
 import { RawClient } from '../helpers/raw-client.js';
-import { buildRecordBatch, readBatchHeader, LOG_OVERHEAD } from '../../embedded-broker/protocol/record-batch.js';
+import { readBatchHeader, LOG_OVERHEAD } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 export async function rawTo(address: string): Promise<RawClient> {
   return RawClient.connectTo(address);

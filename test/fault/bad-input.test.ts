@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { startTestCluster, type TestCluster } from '../helpers/embedded-cluster.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 import { decodeResponseFrame, encodeRequestFrame } from '../../embedded-broker/protocol/frame.js';
 import { partitionLeaders, readPartition } from './raw-read.js';
 

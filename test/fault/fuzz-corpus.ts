@@ -4,7 +4,7 @@
 // or aimed at the fuzz topic; broker config changes are left out so a run cannot change the
 // broker under the clean-client check that follows it.
 import { encodeRequestFrame } from '../../embedded-broker/protocol/frame.js';
-import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 export interface Seed {
   apiKey: number;

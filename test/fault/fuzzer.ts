@@ -7,7 +7,7 @@ import net from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { RawClient } from '../helpers/raw-client.js';
-import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 import { buildCorpus, type Seed } from './fuzz-corpus.js';
 import { MUTATIONS, MUTATION_NAMES, Rng } from './fuzz-mutations.js';
 import { readPartition } from './raw-read.js';

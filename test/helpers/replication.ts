@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RawClient } from './raw-client.js';
-import { buildRecordBatch, decodeBatchRecords, readBatchHeader, LOG_OVERHEAD, BATCH_HEADER_SIZE, type DecodedRecord } from '../../embedded-broker/protocol/record-batch.js';
+import { decodeBatchRecords, readBatchHeader, LOG_OVERHEAD, BATCH_HEADER_SIZE, type DecodedRecord } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 export interface PartitionView {
   partition: number;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../helpers/embedded-cluster.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { partitionLeaders, readTopic } from '../helpers/raw-consume.js';
-import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch.js';
+import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
 
 const INVALID_RECORD = 87;
 const UNSUPPORTED_FOR_MESSAGE_FORMAT = 43;
