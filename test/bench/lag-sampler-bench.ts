@@ -21,7 +21,7 @@ import { lagHistory } from '../../electron/services/lag-history/history-queries.
 import { LagSampler } from '../../electron/services/lag-history/lag-sampler.js';
 import { groupPartitionKey, groupTotalKey, topicPartitionKey, topicTotalKey } from '../../electron/services/lag-history/series.js';
 import { startSandboxProcess } from './sandbox-process.js';
-import { SyntheticFleet } from './synthetic-fleet.js';
+import { rng, SyntheticFleet } from './synthetic-fleet.js';
 
 export interface BenchRow { section: string; metric: string; value: number; unit: string; target?: string; pass?: boolean }
 type Record = (row: BenchRow) => void;
@@ -29,10 +29,6 @@ type Record = (row: BenchRow) => void;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** Deterministic PRNG so runs compare. */
-function rng(seed: number) {
-  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
 
 interface Part { rate: number; keepsUp: boolean; end: number; committed: number; capacity: number; burst: number }
 

@@ -24,7 +24,8 @@ interface GroupModel {
   capacity: number;
 }
 
-function rng(seed: number) {
+/** Deterministic PRNG so runs compare. */
+export function rng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
