@@ -7,7 +7,10 @@
 //   behind (15 %)      consuming at 85–110 % of the producer's base rate, with noise;
 //   stopped (10 %)     a consumer that is down: its committed offsets stay, its lag grows;
 //   batch (5 %)        a job that commits everything once every ~10 minutes, idle otherwise.
+// It also estimates the randomness its offsets carry (`noiseBits`): what any lossless store has
+// to write however well it predicts, so a raw-tier size can be read against it.
 import type { ClusterSnapshot } from '../../electron/services/lag-history/cluster-snapshot.js';
+import { rng } from '../helpers/seeded-random.js';
 
 type ConsumerKind = 'caughtUp' | 'behind' | 'stopped' | 'batch';
 
@@ -24,13 +27,22 @@ interface GroupModel {
   capacity: number;
 }
 
-/** Deterministic PRNG so runs compare. */
-export function rng(seed: number) {
-  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+
+/** Entropy in bits of a coin that comes up with probability p. */
+function coinBits(p: number): number {
+  return p <= 0 || p >= 1 ? 0 : -p * Math.log2(p) - (1 - p) * Math.log2(1 - p);
+}
+
+/** Entropy of noisy(mean): a coin below 1, else a near-Gaussian count with sd ≈ 0.98 √mean (discretized). */
+function countBits(mean: number): number {
+  if (mean < 1) return coinBits(mean);
+  return Math.max(0, 0.5 * Math.log2(2 * Math.PI * Math.E * 0.96 * mean));
 }
 
 export class SyntheticFleet {
   private readonly rand = rng(7);
+  /** Estimated entropy of every offset drawn so far (rate drift left out: it is not seen directly). */
+  noiseBits = 0;
   private readonly topics: TopicModel[];
   private readonly groupModels: GroupModel[];
   private tick = 0;
@@ -76,16 +88,28 @@ export class SyntheticFleet {
       for (let p = 0; p < this.partitions; p++) {
         t.rate[p] = Math.min(200, Math.max(0.01, t.rate[p]! * (1 + (r() - 0.5) * 0.04)));
         if (t.burst[p]! > 0) t.burst[p]!--;
-        else if (r() < 0.002) t.burst[p] = 12;
-        t.end[p]! += this.noisy(t.rate[p]! * dt * (t.burst[p]! > 0 ? 5 : 1));
+        else {
+          this.noiseBits += coinBits(0.002);
+          if (r() < 0.002) t.burst[p] = 12;
+        }
+        const mean = t.rate[p]! * dt * (t.burst[p]! > 0 ? 5 : 1);
+        this.noiseBits += countBits(mean);
+        t.end[p]! += this.noisy(mean);
       }
     }
     for (const g of this.groupModels) {
       const t = this.topics[g.topic]!;
       for (let p = 0; p < this.partitions; p++) {
         const end = t.end[p]!;
-        if (g.kind === 'caughtUp') g.committed[p] = Math.max(g.committed[p]!, end - this.noisy(t.rate[p]! * r()));
-        else if (g.kind === 'behind') g.committed[p] = Math.min(end, g.committed[p]! + this.noisy(t.rate[p]! * dt * g.capacity));
+        const rate = t.rate[p]!;
+        if (g.kind === 'caughtUp') {
+          // Lag: about uniform over 0..rate (a second of traffic in flight), or a coin below that.
+          this.noiseBits += rate >= 2 ? Math.log2(rate) : coinBits(rate / 2);
+          g.committed[p] = Math.max(g.committed[p]!, end - this.noisy(rate * r()));
+        } else if (g.kind === 'behind') {
+          this.noiseBits += countBits(rate * dt * g.capacity);
+          g.committed[p] = Math.min(end, g.committed[p]! + this.noisy(rate * dt * g.capacity));
+        }
         else if (g.kind === 'batch' && (this.tick + g.topic) % 120 === 0) g.committed[p] = end;
       }
     }

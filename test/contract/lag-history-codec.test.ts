@@ -3,33 +3,20 @@
 // coming back), reading a file back gives every sample as written — for all series, for one
 // group (which decodes only that group and its topics), and after reopening mid-file. Idle
 // series cost nothing.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BitReader, BitWriter } from '../../electron/services/lag-history/bit-io.js';
 import { Section } from '../../electron/services/lag-history/codec-state.js';
 import { ALL } from '../../electron/services/lag-history/frame-decoder.js';
 import { HistoryStore } from '../../electron/services/lag-history/history-store.js';
 import { rawEntries, type ClusterSample } from '../../electron/services/lag-history/series.js';
+import { rng } from '../helpers/seeded-random.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-lag-codec-'));
-  dirs.push(d);
-  return d;
-};
-
-function rng(seed: number) {
-  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
+const tmp = tempDirs('keel-lag-codec-');
 
 const T0 = Date.UTC(2030, 0, 1, 10, 0, 0);
 
-/** Random but self-consistent samples: lag = end − committed, time lag 0 when lag is 0 (and sometimes when it is not). */
+/** Random but self-consistent samples: lag = end − committed (never negative: a commit can land after the end was read), time lag 0 when lag is 0 (and sometimes when it is not). */
 function randomSamples(n: number, seed: number): ClusterSample[] {
   const r = rng(seed);
   const ends = new Map<string, number>();
@@ -53,7 +40,8 @@ function randomSamples(n: number, seed: number): ClusterSample[] {
         const k = `${group}/${tp.topic}/${tp.partition}`;
         const mode = r();
         let c = committed.get(k) ?? tp.end - Math.floor(r() * 50);
-        if (mode < 0.4) c = tp.end; // caught up
+        if (mode < 0.05) c = tp.end + 1 + Math.floor(r() * 3); // committed after the end was read
+        else if (mode < 0.4) c = tp.end; // caught up
         else if (mode < 0.7) c = Math.min(tp.end, c + Math.floor(r() * 100)); // moving behind
         committed.set(k, c);
         const lag = Math.max(0, tp.end - c);

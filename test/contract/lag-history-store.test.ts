@@ -3,25 +3,17 @@
 // stay), downsampling that keeps maxima, the minute tier, buckets in progress rebuilt after a
 // crash, retention and the size cap.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lagHistoryInput, throughputHistoryInput } from '../../electron/contract/index.js';
 import { BucketAggregator } from '../../electron/services/lag-history/bucket-aggregator.js';
 import { HistoryStore } from '../../electron/services/lag-history/history-store.js';
 import { lagHistory, throughputHistory } from '../../electron/services/lag-history/history-queries.js';
 import { LagSampler } from '../../electron/services/lag-history/lag-sampler.js';
 import { rawEntries, type ClusterSample } from '../../electron/services/lag-history/series.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-lag-store-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = tempDirs('keel-lag-store-');
 
 const T0 = Date.UTC(2030, 0, 1, 10, 0, 0);
 /** A group lagging by `lag(i)` on two partitions of topic "t" while the producer writes 10/s. */

@@ -3,15 +3,20 @@
 // stored values. Records store only how a series differs from a prediction both sides can
 // make, so an unchanged series costs nothing:
 //   - by default the prediction is "same as last time";
-//   - raw group partitions store [committed+1, timeLagField] and predict the committed offset
-//     from the partition's log end offset when the group was caught up (lag 0 stays 0 while the
-//     producer moves) and from the last committed offset otherwise (a stopped consumer stays
-//     put). Lag itself is derived (end − committed, never negative), never stored.
+//   - raw group partitions store [committed+1, timeLagField]; the committed offset is predicted
+//     by whichever of two predictions missed less lately (ConsumerModel): "trend", at the
+//     partition's log end offset when the group was caught up (lag 0 stays 0 while the producer
+//     moves; a series new in the file starts there too), else from the last committed offset (a
+//     stopped consumer stays put), or "follow", the end offset minus the consumer's usual lag.
+//     Lag itself is derived (end − committed, never negative), never stored.
 //   - minute/hour group partitions [committedLast+1, lagMax+1, lagMin+1, timeLagMax+1, endLast+1]
-//     predict endLast from the topic partition's row of the same bucket and committedLast the
-//     same way as raw (decoded in the order 4, 0, 1, 2, 3 so the end is known first);
+//     predict endLast from the topic partition's row of the same bucket and committedLast at
+//     that end when it was at the end last bucket, else where it was (decoded in the order
+//     4, 0, 1, 2, 3 so the end is known first);
 //   - time lag is stored as the append time of the committed offset in 100 ms units (constant
-//     while a consumer is stuck), 1 for "no time lag" and 0 for "unknown".
+//     while a consumer is stuck), 1 for "no time lag" and 0 for "unknown". When the committed
+//     offset moved it is predicted the way the sampler measured it: interpolated in a table of
+//     the partition's stored end offsets (time-lag.ts), so it usually costs nothing.
 //   - raw tier only: a live series follows its trend (constant rate): topic end offsets and
 //     bytes, and the committed offset of a consumer that is behind, are predicted as last value
 //     + the mean of the last two deltas when both were non-zero (0 otherwise, so a partition
@@ -19,6 +24,7 @@
 //     consumer that is behind moves by its last step when the committed offset moved.
 import type { Tier } from './history-store.js';
 import { parseKey, topicPartitionKey, type SeriesKind } from './series.js';
+import { EndOffsetHistory } from './time-lag.js';
 
 /** Order in which a minute/hour group partition's values are predicted and stored. */
 export const AGG_GROUP_ORDER = [4, 0, 1, 2, 3];
@@ -53,6 +59,10 @@ export interface SeriesState {
   live: boolean;
   /** Raw group partitions only: the topic partition series it derives lag from, and the last lag. */
   dep: SeriesState | null;
+  /** Raw group partitions only: how its committed offset has been moving (see predictCommitted). */
+  consumer: ConsumerModel | null;
+  /** Raw topic partitions only: their end offsets since they became live, for time-lag predictions. */
+  ends: EndOffsetHistory | null;
   lag: number | null;
   /** Reader: values in the store's row layout, and whether the query wants them. */
   out: number[] | null;
@@ -60,7 +70,7 @@ export interface SeriesState {
   /** Raw tier: last two deltas per value (d1 newest); for raw groups d1[1] is the time-origin step. */
   d1: number[];
   d2: number[];
-  /** Writer: tick of the last sample that carried this series, and its values then. */
+  /** Writer: tick (frames so far in this file, both sides count) of the last sample that carried this series, and its values then. */
   seenTick: number;
   pending: number[] | null;
   /** Per value: 4 × the running mean of its coded residuals, which sets its Rice parameter. */
@@ -69,6 +79,22 @@ export interface SeriesState {
   coded: boolean;
   /** The values that missed at this series' last entry: "the same again" has the short code. */
   lastMask: number;
+  /** Tick of the frame where it last missed (its entry codes depend on whether that was the previous one). */
+  missTick: number;
+}
+
+/**
+ * Two ways to predict a committed offset, each scored by its recent misses (both sides score
+ * the same decoded values, so the choice costs no bits): "trend" (the offset moves by its
+ * recent steps, or stays where a stopped consumer left it) and "follow" (it stays its usual
+ * distance behind the end: a healthy consumer commits whatever it had read, so its lag is noise
+ * around a level while its offset jumps with the producer). Fixed-point running means: value =
+ * acc / 8.
+ */
+interface ConsumerModel {
+  lagAcc: number;
+  trendMiss: number;
+  followMiss: number;
 }
 
 export class CodecState {
@@ -117,6 +143,8 @@ export class CodecState {
       stored: null,
       live: false,
       dep: null,
+      consumer: null,
+      ends: null,
       lag: null,
       out: null,
       emit: false,
@@ -127,6 +155,7 @@ export class CodecState {
       kacc: new Array<number>(width).fill(0),
       coded: false,
       lastMask: 1,
+      missTick: -1,
     };
     if (s.local !== e.series.length) throw new Error('history dictionary out of order');
     e.series.push(s);
@@ -165,29 +194,66 @@ export class CodecState {
     return (s.stored?.[i] ?? 0) + this.trend(s, i);
   }
 
-  /** Raw tier: stores a topic partition's values, keeping its deltas while it stays live. */
-  commitRaw(s: SeriesState, v: number[]): void {
+  /** Raw tier: stores a topic partition's values at time t, keeping its deltas and end offsets while it stays live. */
+  commitRaw(s: SeriesState, v: number[], t: number): void {
     const prev = s.stored;
     for (let i = 0; i < s.width; i++) {
       s.d2[i] = s.live && prev ? s.d1[i]! : 0;
       s.d1[i] = s.live && prev ? v[i]! - prev[i]! : 0;
     }
+    if (s.kind === 't') {
+      // The sampler forgets a partition missing from a snapshot; so does this table.
+      if (!s.live || !s.ends) s.ends = new EndOffsetHistory();
+      s.ends.record(t, v[0]!);
+    }
     s.stored = v;
     s.live = true;
   }
 
-  /** Prediction for a raw group partition's committed field. */
+  /** Prediction for a raw group partition's committed field, given its partition's end offset now. */
   predictCommitted(s: SeriesState, end: number | null): number {
-    if (s.live && s.lag === 0 && end !== null) return end + 1;
+    const trend = this.trendCommitted(s, end);
+    const follow = this.followCommitted(s, end);
+    return follow !== null && s.consumer!.followMiss < s.consumer!.trendMiss ? follow : trend;
+  }
+
+  private trendCommitted(s: SeriesState, end: number | null): number {
+    // Caught up, or new in this file (a consumer is usually near the end): at the end.
+    if (end !== null && ((s.live && s.lag === 0) || s.stored === null)) return end + 1;
     const last = s.stored?.[0] ?? 0;
     if (last === 0) return 0;
     const p = last + this.trend(s, 0);
     return end !== null && p > end + 1 ? Math.max(last, end + 1) : p;
   }
 
-  /** Prediction for a raw group partition's time-lag field, given the lag just derived. */
-  predictTimeLag(s: SeriesState, lag: number | null, committedField: number): number {
+  private followCommitted(s: SeriesState, end: number | null): number | null {
+    if (!s.live || s.lag === null || end === null || !s.consumer) return null;
+    return end + 1 - Math.round(s.consumer.lagAcc / 8);
+  }
+
+  /** Scores both predictions against the committed field that came (before the state moves on), then follows its lag. */
+  private scoreCommitted(s: SeriesState, committedField: number, end: number | null, lag: number | null): void {
+    const m = s.consumer;
+    const follow = this.followCommitted(s, end);
+    if (m && follow !== null) {
+      const miss = (pred: number) => Math.min(Math.abs(committedField - pred), 1 << 20) * 8;
+      m.trendMiss += (miss(this.trendCommitted(s, end)) - m.trendMiss) / 8;
+      m.followMiss += (miss(follow) - m.followMiss) / 8;
+    }
+    if (lag === null) return;
+    if (m) m.lagAcc += lag - m.lagAcc / 8;
+    else s.consumer = { lagAcc: lag * 8, trendMiss: 0, followMiss: 0 };
+  }
+
+  /** Prediction for a raw group partition's time-lag field at time t, given the lag just derived. */
+  predictTimeLag(s: SeriesState, lag: number | null, committedField: number, t: number): number {
     if (lag === 0) return 1;
+    // A consumer that moved (or was not behind before) is measured against the end-offset table.
+    const stuck = s.stored !== null && committedField === s.stored[0] && s.stored[1]! >= 2;
+    if (!stuck && lag !== null) {
+      const ms = s.dep?.ends?.estimate(committedField - 1, t) ?? null;
+      if (ms !== null) return timeLagField(ms, t);
+    }
     // "Unknown" carries over; an origin moves by its last step when the committed offset moved
     // (a consumer steadily behind keeps its time lag); a consumer that just fell behind was
     // caught up at the previous frame, so the oldest unread message is about that old.
@@ -210,6 +276,7 @@ export class CodecState {
   /** Commits a raw group partition's fields for time t; returns the row layout [committed+1, lag+1, timeLag+1]. */
   commitRawGroup(s: SeriesState, committedField: number, timeField: number, end: number | null, t: number, wantOut: boolean): void {
     const lag = end === null || committedField === 0 ? null : Math.max(0, end - (committedField - 1));
+    this.scoreCommitted(s, committedField, end, lag);
     const prev = s.stored;
     const keep = s.live && prev !== null;
     s.d2[0] = keep ? s.d1[0]! : 0;
@@ -228,10 +295,9 @@ export class CodecState {
   }
 }
 
-/** Writer side: a raw group row [committed+1, lag+1, timeLag+1] → its stored time-lag field. */
-export function timeLagField(row: number[], t: number): number {
-  const tl = row[2] === undefined || row[2] === 0 ? null : row[2] - 1;
-  if (tl === null) return 0;
-  if (tl === 0) return 1;
-  return Math.round((t - tl) / 100) + 2;
+/** A time lag in ms (null: unknown) at time t → its stored field (see the header). */
+export function timeLagField(ms: number | null, t: number): number {
+  if (ms === null) return 0;
+  if (ms === 0) return 1;
+  return Math.round((t - ms) / 100) + 2;
 }

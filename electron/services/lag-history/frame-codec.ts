@@ -1,25 +1,28 @@
 // The payload of one history record (not compressed as a whole, so a reader can jump over
 // what it does not want). Two kinds:
-//   DICT  — new series: section, entity id, local id, value count, key (ids restart per file,
-//           so each file stands alone and its first frame carries every value in full);
+//   DICT  — new series, deflated: section, entity id, local id, value count, key (ids restart
+//           per file, so each file stands alone and its first frame carries every value in full);
 //   FRAME — t, then per section (topics, then groups):
 //             nDir, nDir × [u32 previous block index + 1, u32 offset]   every 16th block written
 //             areaLen, blocks: [block index gap][byte length][bits]
 //           A block covers 16 entity ids (4 in minute/hour files); it is written only when
-//           one of them has an entry. Its bits (bit-io.ts): a presence bit per entity, then
-//           per present entity and per series that exists: 0 = no entry (the series kept
-//           its prediction, codec-state.ts), 10 = the same values missed as at its last
-//           entry (at first: only the first value), 11 + a bit per value that missed — none
-//           set, plus one bit: "removed" (1) or "back, as predicted" (0) — then each missed
-//           value's zigzag residual − 1 (residualCode) as a Rice code whose parameter
-//           follows the mean of that value's recent residuals.
+//           one of them has an entry. Its bits (bit-io.ts): 1 when every entity is present,
+//           else 0 and a presence bit per entity; then per present entity and per series that
+//           exists: 0 = no entry (the series kept its prediction, codec-state.ts), 10 = the
+//           same values missed as at its last entry (at first: only the first value) — these
+//           two codes swap when the series missed at the previous frame — or 11 + a bit per
+//           value that missed (none set: one more bit, "removed" (1) or "back, as predicted"
+//           (0)); then each missed value's zigzag residual − 1 (residualCode) as a Rice code
+//           whose parameter follows the mean of that value's recent residuals.
 // Why bits: with every partition moving, residuals are a few bits of noise each; bytes (the
 // KLH3 varints and per-entity headers) cost about twice that. The block directory lets a
 // one-group query parse its group's and topics' blocks instead of the whole frame.
+import zlib from 'node:zlib';
 import { BitWriter } from './bit-io.js';
 import { ByteWriter } from './byte-io.js';
 import { AGG_GROUP_ORDER, CodecState, Section, timeLagField, type Entity, type SeriesState } from './codec-state.js';
 import type { Tier } from './history-store.js';
+import { dec } from './series.js';
 
 export const enum RecordKind {
   Dict = 1,
@@ -116,7 +119,6 @@ export class FrameEncoder {
     const out: Buffer[] = [];
     if (fresh.length > 0) {
       const w = new ByteWriter();
-      w.uvarint(RecordKind.Dict);
       w.uvarint(fresh.length);
       for (const s of fresh) {
         w.uvarint(s.entity.section);
@@ -125,7 +127,8 @@ export class FrameEncoder {
         w.uvarint(s.width);
         w.string(s.key);
       }
-      out.push(w.finish());
+      // Keys repeat group and topic names; a file's first dictionary shrinks about 5×.
+      out.push(Buffer.concat([Buffer.of(RecordKind.Dict), zlib.deflateRawSync(w.finish())]));
     }
     const w = new ByteWriter(1 << 16);
     w.uvarint(RecordKind.Frame);
@@ -152,7 +155,9 @@ export class FrameEncoder {
       }
       if (presence === 0) continue;
       this.block.reset();
-      this.block.bits(presence, size);
+      // Busy blocks have every entity present: one bit says so.
+      if (presence === (1 << size) - 1) this.block.bits(1, 1);
+      else this.block.bits(presence, size + 1);
       this.block.append(this.body);
       const bytes = this.block.finish();
       if (written++ % DIR_STRIDE === 0) dir.push(prevBlock + 1, area.length);
@@ -173,21 +178,28 @@ export class FrameEncoder {
     const out = this.body;
     const start = out.bitLength;
     let any = false;
+    // A series that missed at the previous frame likely misses the same way again (a moving
+    // partition), one that did not likely does not: the likelier of "no entry" and "the same
+    // miss again" gets the 1-bit code (0), the other 10.
+    const shortCode = (s: SeriesState, noEntry: boolean) => {
+      if (noEntry !== (s.missTick === tick - 1)) out.bits(0, 1);
+      else out.bits(0b10, 2);
+    };
     const entry = (s: SeriesState, wasLive: boolean, v: number[] | null, pred: number[] | null) => {
       let mask = 0;
       if (v) for (let i = 0; i < s.width; i++) if ((v[i] ?? 0) !== pred![i]) mask |= 1 << i;
       if (v && wasLive && mask === 0) {
-        out.bits(0, 1);
+        shortCode(s, true);
         return;
       }
       any = true;
-      if (mask !== 0 && mask === s.lastMask) out.bits(0b10, 2);
+      if (mask !== 0 && mask === s.lastMask) shortCode(s, false);
       else {
         out.bits(0b11, 2);
         out.bits(mask, s.width);
         if (mask === 0) out.bits(v ? 0 : 1, 1);
       }
-      if (mask !== 0) s.lastMask = mask;
+      if (mask !== 0) (s.lastMask = mask), (s.missTick = tick);
       for (const i of orderOf(s)) {
         if (!(mask & (1 << i))) continue;
         const z = residualCode(s, i, v![i] ?? 0, pred![i]!);
@@ -202,7 +214,7 @@ export class FrameEncoder {
           entry(s, true, null, null);
           s.live = false;
           s.lag = null;
-        } else out.bits(0, 1);
+        } else shortCode(s, true);
         continue;
       }
       const v = s.pending!;
@@ -211,8 +223,8 @@ export class FrameEncoder {
         const cField = v[0] ?? 0;
         const cPred = st.predictCommitted(s, end);
         const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
-        const tField = timeLagField(v, t);
-        const tPred = st.predictTimeLag(s, lag, cField);
+        const tField = timeLagField(dec(v[2]), t);
+        const tPred = st.predictTimeLag(s, lag, cField, t);
         entry(s, s.live, [cField, tField], [cPred, tPred]);
         st.commitRawGroup(s, cField, tField, end, t, false);
         continue;
@@ -230,7 +242,7 @@ export class FrameEncoder {
       if (st.tier === 'raw') {
         const pred = range(s.width).map((i) => st.predictRaw(s, i));
         entry(s, s.live, cur, pred);
-        st.commitRaw(s, cur);
+        st.commitRaw(s, cur, t);
         continue;
       }
       const pred = range(s.width).map((i) => s.stored?.[i] ?? 0);

@@ -1,5 +1,6 @@
 // Reading history records (the format is described in frame-codec.ts): the dictionary, then
 // frames, decoding only the blocks that hold the entities a query wants.
+import zlib from 'node:zlib';
 import { BitReader } from './bit-io.js';
 import { ByteReader } from './byte-io.js';
 import { AGG_GROUP_ORDER, CodecState, Section, type Entity } from './codec-state.js';
@@ -20,8 +21,14 @@ export interface DecodedFrame {
   rows: Map<string, number[]>;
 }
 
-/** Visits each entry of a DICT record (the reader is past the kind), with the reader at its key. */
-function forEachDictEntry(r: ByteReader, visit: (r: ByteReader, section: Section, entityId: number, local: number, width: number, keyEnd: number) => void): void {
+/** Inflated DICT records: a query primes and then decodes the same cached record. */
+const inflated = new WeakMap<Buffer, Buffer>();
+
+/** Visits each entry of a DICT record, with the reader at its key. */
+function forEachDictEntry(record: Buffer, visit: (r: ByteReader, section: Section, entityId: number, local: number, width: number, keyEnd: number) => void): void {
+  let body = inflated.get(record);
+  if (!body) inflated.set(record, (body = zlib.inflateRawSync(record.subarray(1))));
+  const r = new ByteReader(body);
   const n = r.uvarint();
   for (let i = 0; i < n; i++) {
     const section = r.uvarint() as Section;
@@ -74,7 +81,7 @@ export class FrameDecoder {
     const st = this.state;
     const dicts = records.filter((rec) => rec[0] === RecordKind.Dict);
     const entries = (visit: (r: ByteReader, section: Section, entityId: number, local: number, width: number, keyEnd: number) => void) => {
-      for (const rec of dicts) forEachDictEntry(new ByteReader(rec, 1), visit);
+      for (const rec of dicts) forEachDictEntry(rec, visit);
     };
     const keyAt = (r: ByteReader, keyEnd: number) => r.buf.toString('utf8', r.pos, keyEnd);
     // Pass 1: entity names (from each entity's first key) and the topics wanted groups read.
@@ -113,12 +120,13 @@ export class FrameDecoder {
     const r = new ByteReader(payload);
     const kind = r.uvarint();
     if (kind === RecordKind.Dict) {
-      this.readDict(r);
+      this.readDict(payload);
       return null;
     }
     if (kind !== RecordKind.Frame) throw new Error(`unknown history record kind ${kind}`);
     if (this.dirty) this.refreshBlocks();
     const t = r.uvarint();
+    this.state.tick++;
     for (const section of SECTIONS) this.readSection(r, section, t);
     this.state.prevT = t;
     if (t < from || t > to) return { t, rows: new Map() };
@@ -136,9 +144,9 @@ export class FrameDecoder {
   }
 
   /** New series: created (or, once primed, already there) and now part of the frames that follow. */
-  private readDict(r: ByteReader) {
+  private readDict(record: Buffer) {
     const st = this.state;
-    forEachDictEntry(r, (r, section, entityId, local, width, keyEnd) => {
+    forEachDictEntry(record, (r, section, entityId, local, width, keyEnd) => {
       if (this.primed) {
         const e = st.entities[section][entityId];
         if (!e) throw new Error('history dictionary out of order');
@@ -227,7 +235,7 @@ export class FrameDecoder {
   private readBlock(section: Section, block: number, bits: BitReader | null, t: number) {
     const entities = this.state.entities[section];
     const size = this.block;
-    const presence = bits ? bits.bits(size) : 0;
+    const presence = !bits ? 0 : bits.bit() === 1 ? (1 << size) - 1 : bits.bits(size);
     for (let j = 0; j < size; j++) {
       const e = entities[block * size + j];
       const present = (presence & (1 << (size - 1 - j))) !== 0;
@@ -242,17 +250,20 @@ export class FrameDecoder {
 
   /** Parses an entity's bits (adapting every series' Rice parameters) and applies them when it is decoded. */
   private readEntity(e: Entity, bits: BitReader, t: number) {
+    const tick = this.state.tick;
     // A neighbour nobody asked for is only read through (its Rice parameters still adapt).
     const parsed: Entry[] | null = e.decode ? [] : null;
     for (let local = 0; local < e.visible; local++) {
       const s = e.series[local];
       if (!s) throw new Error('history entry for an unknown series');
-      if (bits.bit() === 0) {
+      // 0, 10 or 11; "no entry" is 0 and "the same miss again" 10, swapped after a miss (frame-codec.ts).
+      const code = bits.bit() === 0 ? 0 : bits.bit() === 0 ? 1 : 2;
+      if (code < 2 && (code === 0) !== (s.missTick === tick - 1)) {
         parsed?.push(NO_ENTRY);
         continue;
       }
-      const mask = bits.bit() === 0 ? s.lastMask : bits.bits(s.width);
-      if (mask !== 0) s.lastMask = mask;
+      const mask = code === 2 ? bits.bits(s.width) : s.lastMask;
+      if (mask !== 0) (s.lastMask = mask), (s.missTick = tick);
       const removed = mask === 0 && bits.bit() === 1;
       const codes = parsed ? new Array<number>(s.width).fill(0) : null;
       for (const i of orderOf(s)) {
@@ -287,7 +298,7 @@ export class FrameDecoder {
         const end = st.endNow(s);
         const cField = value(0, st.predictCommitted(s, end));
         const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
-        const tField = value(1, st.predictTimeLag(s, lag, cField));
+        const tField = value(1, st.predictTimeLag(s, lag, cField, t));
         st.commitRawGroup(s, cField, tField, end, t, s.emit);
       } else if (s.kind === 'g' && s.width === 5) {
         const v = new Array<number>(5);
@@ -297,7 +308,7 @@ export class FrameDecoder {
       } else if (st.tier === 'raw') {
         const v = new Array<number>(s.width);
         for (let i = 0; i < s.width; i++) v[i] = value(i, st.predictRaw(s, i));
-        st.commitRaw(s, v);
+        st.commitRaw(s, v, t);
       } else {
         const v = new Array<number>(s.width);
         for (let i = 0; i < s.width; i++) v[i] = value(i, s.stored?.[i] ?? 0);

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
-/** KLH5: changed-only frames with trend predictions, Rice-coded residuals in entity blocks, short codes for a repeated miss pattern and for special time-lag values (frame-codec.ts). An older file reads as empty and is restarted. */
-export const MAGIC = Buffer.from('KLH6');
+/** KLH7: changed-only frames with predictions (codec-state.ts), Rice-coded residuals in entity blocks, deflated dictionaries (frame-codec.ts). An older file reads as empty and is restarted. */
+export const MAGIC = Buffer.from('KLH7');
 const HEADER = 8;
 /** No sane frame is this large; a length beyond it means garbage, not a record. */
 const MAX_RECORD = 256 * 1024 * 1024;

@@ -2,54 +2,74 @@
 // log end offset over time, so "when was offset N appended" is interpolated from that table
 // (the approach of kafka-lag-exporter). Only when the committed offset is older than the table
 // does it read the record's timestamp, with a per-tick budget and a cache, as groups.get does.
+// The history codec keeps the same table per topic partition from the end offsets it stores,
+// so it predicts the sampler's time lag exactly while both tables saw the same points.
 const TABLE_SIZE = 64;
 
-interface Point { t: number; end: number }
+/** One partition's (time, log end offset) points, newest last, the older half thinned as it grows. */
+export class EndOffsetHistory {
+  private readonly ts: number[] = [];
+  private readonly ends: number[] = [];
 
-export class EndOffsetTable {
-  private readonly tables = new Map<string, Point[]>();
-
-  record(topic: string, partition: number, t: number, end: number): void {
-    const key = `${topic}/${partition}`;
-    let table = this.tables.get(key);
-    if (!table) this.tables.set(key, (table = []));
-    const last = table.at(-1);
-    if (last && end < last.end) table.length = 0; // recreated or truncated: old points lie
-    if (last && last.end === end && table.length > 1) {
+  record(t: number, end: number): void {
+    const { ts, ends } = this;
+    const n = ends.length;
+    if (n > 0 && end < ends[n - 1]!) {
+      // Recreated or truncated: old points lie.
+      ts.length = 0;
+      ends.length = 0;
+    } else if (n > 1 && ends[n - 1] === end) {
       // Still at the same end: only move the latest point's time forward.
-      const prev = table.at(-2)!;
-      if (prev.end === end) last.t = t;
-      else table.push({ t, end });
+      if (ends[n - 2] === end) ts[n - 1] = t;
+      else (ts.push(t), ends.push(end));
       return;
     }
-    table.push({ t, end });
-    if (table.length > TABLE_SIZE) {
+    ts.push(t);
+    ends.push(end);
+    if (ends.length > TABLE_SIZE) {
       // Thin the older half so the table reaches further back instead of dropping history.
-      const half = table.length >> 1;
-      const older = table.slice(0, half).filter((_, i) => i % 2 === 0);
-      table.splice(0, half, ...older);
+      const half = ends.length >> 1;
+      let w = 0;
+      for (let i = 0; i < half; i += 2, w++) (ts[w] = ts[i]!), (ends[w] = ends[i]!);
+      ts.copyWithin(w, half);
+      ends.copyWithin(w, half);
+      ts.length = ends.length = ends.length - half + w;
     }
   }
 
   /** ms since offset `committed` was appended, or null when the table does not reach back that far. */
-  estimate(topic: string, partition: number, committed: number, now: number): number | null {
-    const table = this.tables.get(`${topic}/${partition}`);
-    if (!table || table.length === 0) return null;
-    const last = table.at(-1)!;
-    if (committed >= last.end) return 0;
-    if (committed < table[0]!.end) return null;
-    // Points: at time t_i the log ended at e_i, so offset `committed` (>= e_i, < e_{i+1}) arrived in (t_i, t_{i+1}].
+  estimate(committed: number, now: number): number | null {
+    const { ts, ends } = this;
+    const n = ends.length;
+    if (n === 0) return null;
+    if (committed >= ends[n - 1]!) return 0;
+    if (committed < ends[0]!) return null;
+    // At time ts[i] the log ended at ends[i], so offset `committed` (>= ends[lo], < ends[hi]) arrived in (ts[lo], ts[hi]].
     let lo = 0;
-    let hi = table.length - 1;
+    let hi = n - 1;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
-      if (table[mid]!.end <= committed) lo = mid;
+      if (ends[mid]! <= committed) lo = mid;
       else hi = mid;
     }
-    const a = table[lo]!;
-    const b = table[hi]!;
-    const frac = b.end === a.end ? 1 : (committed - a.end + 1) / (b.end - a.end);
-    return Math.max(0, Math.round(now - (a.t + frac * (b.t - a.t))));
+    const frac = ends[hi] === ends[lo] ? 1 : (committed - ends[lo]! + 1) / (ends[hi]! - ends[lo]!);
+    return Math.max(0, Math.round(now - (ts[lo]! + frac * (ts[hi]! - ts[lo]!))));
+  }
+}
+
+/** The sampler's histories, one per topic partition it saw in the last snapshot. */
+export class EndOffsetTable {
+  private readonly tables = new Map<string, EndOffsetHistory>();
+
+  record(topic: string, partition: number, t: number, end: number): void {
+    const key = `${topic}/${partition}`;
+    let table = this.tables.get(key);
+    if (!table) this.tables.set(key, (table = new EndOffsetHistory()));
+    table.record(t, end);
+  }
+
+  estimate(topic: string, partition: number, committed: number, now: number): number | null {
+    return this.tables.get(`${topic}/${partition}`)?.estimate(committed, now) ?? null;
   }
 
   forgetMissing(present: Set<string>): void {
