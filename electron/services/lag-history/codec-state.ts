@@ -67,6 +67,9 @@ export interface SeriesState {
   /** Reader: values in the store's row layout, and whether the query wants them. */
   out: number[] | null;
   emit: boolean;
+  /** Reader: this frame's entry (frame-decoder.ts) and the codes of the values that missed. */
+  entry: number;
+  codes: number[] | null;
   /** Raw tier: last two deltas per value (d1 newest); for raw groups d1[1] is the time-origin step. */
   d1: number[];
   d2: number[];
@@ -148,6 +151,8 @@ export class CodecState {
       lag: null,
       out: null,
       emit: false,
+      entry: -1,
+      codes: null,
       seenTick: 0,
       pending: null,
       d1: new Array<number>(width).fill(0),

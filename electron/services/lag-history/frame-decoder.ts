@@ -3,7 +3,7 @@
 import zlib from 'node:zlib';
 import { BitReader } from './bit-io.js';
 import { ByteReader } from './byte-io.js';
-import { AGG_GROUP_ORDER, CodecState, Section, type Entity } from './codec-state.js';
+import { AGG_GROUP_ORDER, CodecState, Section, type Entity, type SeriesState } from './codec-state.js';
 import { adapt, blockSize, orderOf, RecordKind, riceParam, SECTIONS, valueOfCode } from './frame-codec.js';
 import type { Tier } from './history-store.js';
 import { parseKey } from './series.js';
@@ -42,15 +42,14 @@ function forEachDictEntry(record: Buffer, visit: (r: ByteReader, section: Sectio
   }
 }
 
-/** One series' entry as parsed from a block. */
-interface Entry {
-  has: boolean;
-  removed: boolean;
-  mask: number;
-  /** Rice codes of the values that missed (residualCode), by value index. */
-  codes: number[];
+/** A series' entry in the frame being read (SeriesState.entry): a miss mask (>= 0), or one of these. */
+const NO_ENTRY = -1;
+const REMOVED = -2;
+
+/** Value i of a series: its prediction, or what the entry's code says when the value missed. */
+function valueAt(s: SeriesState, i: number, pred: number): number {
+  return s.entry >= 0 && s.entry & (1 << i) ? valueOfCode(s, i, s.codes![i]!, pred) : pred;
 }
-const NO_ENTRY: Entry = { has: false, removed: false, mask: 0, codes: [] };
 
 /** Reads one file's records in order, decoding only the entities the filter (and their lag inputs) needs. */
 export class FrameDecoder {
@@ -244,7 +243,7 @@ export class FrameDecoder {
         continue;
       }
       if (present) this.readEntity(e, bits!, t);
-      else if (e.decode) this.applyEntity(e, null, t);
+      else if (e.decode) this.applyEntity(e, false, t);
     }
   }
 
@@ -252,66 +251,66 @@ export class FrameDecoder {
   private readEntity(e: Entity, bits: BitReader, t: number) {
     const tick = this.state.tick;
     // A neighbour nobody asked for is only read through (its Rice parameters still adapt).
-    const parsed: Entry[] | null = e.decode ? [] : null;
+    const keep = e.decode;
     for (let local = 0; local < e.visible; local++) {
       const s = e.series[local];
       if (!s) throw new Error('history entry for an unknown series');
       // 0, 10 or 11; "no entry" is 0 and "the same miss again" 10, swapped after a miss (frame-codec.ts).
       const code = bits.bit() === 0 ? 0 : bits.bit() === 0 ? 1 : 2;
       if (code < 2 && (code === 0) !== (s.missTick === tick - 1)) {
-        parsed?.push(NO_ENTRY);
+        s.entry = NO_ENTRY;
         continue;
       }
       const mask = code === 2 ? bits.bits(s.width) : s.lastMask;
       if (mask !== 0) (s.lastMask = mask), (s.missTick = tick);
       const removed = mask === 0 && bits.bit() === 1;
-      const codes = parsed ? new Array<number>(s.width).fill(0) : null;
+      if (keep) s.codes ??= new Array<number>(s.width).fill(0);
       for (const i of orderOf(s)) {
         if (!(mask & (1 << i))) continue;
         const z = bits.rice(riceParam(s.kacc[i]!));
         adapt(s, i, z);
-        if (codes) codes[i] = z;
+        if (keep) s.codes![i] = z;
       }
       if (!removed) s.coded = true;
-      parsed?.push({ has: true, removed, mask, codes: codes! });
+      s.entry = removed ? REMOVED : mask;
     }
-    if (parsed) this.applyEntity(e, parsed, t);
+    if (keep) this.applyEntity(e, true, t);
   }
 
-  private applyEntity(e: Entity, parsed: Entry[] | null, t: number) {
+  /** Moves a decoded entity's series to this frame: by their entries when it was present, else by their predictions. */
+  private applyEntity(e: Entity, present: boolean, t: number) {
     const st = this.state;
     // Raw series and group partitions move without an entry (their predictions follow trends
     // and the topic's end offset).
     const dynamic = st.tier === 'raw' || e.section === Section.Groups;
-    if (!parsed && !dynamic) return;
+    if (!present && !dynamic) return;
     for (let local = 0; local < e.visible; local++) {
       const s = e.series[local]!;
-      const en = parsed?.[local] ?? NO_ENTRY;
-      if (en.removed) {
+      if (!present) s.entry = NO_ENTRY;
+      if (s.entry === REMOVED) {
         s.live = false;
         s.lag = null;
         continue;
       }
-      if (!en.has && !(s.live && (st.tier === 'raw' || s.kind === 'g'))) continue;
-      const value = (i: number, pred: number) => (en.mask & (1 << i) ? valueOfCode(s, i, en.codes[i]!, pred) : pred);
+      if (s.entry === NO_ENTRY && !(s.live && (st.tier === 'raw' || s.kind === 'g'))) continue;
       if (st.isRawGroup(s)) {
         const end = st.endNow(s);
-        const cField = value(0, st.predictCommitted(s, end));
+        const cField = valueAt(s, 0, st.predictCommitted(s, end));
         const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
-        const tField = value(1, st.predictTimeLag(s, lag, cField, t));
+        const tField = valueAt(s, 1, st.predictTimeLag(s, lag, cField, t));
         st.commitRawGroup(s, cField, tField, end, t, s.emit);
       } else if (s.kind === 'g' && s.width === 5) {
         const v = new Array<number>(5);
-        for (const i of AGG_GROUP_ORDER) v[i] = value(i, st.predictAggGroup(s, i, v));
+        for (const i of AGG_GROUP_ORDER) v[i] = valueAt(s, i, st.predictAggGroup(s, i, v));
         s.stored = v;
         s.live = true;
       } else if (st.tier === 'raw') {
         const v = new Array<number>(s.width);
-        for (let i = 0; i < s.width; i++) v[i] = value(i, st.predictRaw(s, i));
+        for (let i = 0; i < s.width; i++) v[i] = valueAt(s, i, st.predictRaw(s, i));
         st.commitRaw(s, v, t);
       } else {
         const v = new Array<number>(s.width);
-        for (let i = 0; i < s.width; i++) v[i] = value(i, s.stored?.[i] ?? 0);
+        for (let i = 0; i < s.width; i++) v[i] = valueAt(s, i, s.stored?.[i] ?? 0);
         s.stored = v;
         s.live = true;
       }
