@@ -6,7 +6,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestCluster, type TestCluster } from '../helpers/embedded-cluster.js';
-import { chromiumAvailable, ensureRendererBuilt, launchBrowser, screenshot, startBackend, type Backend, type BrowserSession } from './support.js';
+import { chromiumAvailable, openConsole, screenshot, type Backend, type BrowserSession, type ConsoleSession } from './support.js';
 
 const chromium = chromiumAvailable();
 const TOPIC = 'e2e-orders';
@@ -14,6 +14,7 @@ const GROUP = 'e2e-billing';
 const XSS = '<img src=x onerror=alert(1)>';
 
 describe.skipIf(!chromium.available)('Keel console in a browser', () => {
+  let c: ConsoleSession;
   let be: Backend;
   let s: BrowserSession;
   let page: Page;
@@ -25,19 +26,13 @@ describe.skipIf(!chromium.available)('Keel console in a browser', () => {
   };
 
   beforeAll(async () => {
-    ensureRendererBuilt();
-    be = await startBackend();
-    s = await launchBrowser();
-    page = s.page;
-    page.setDefaultTimeout(20_000);
-    await page.goto(be.server.openUrl);
-    await page.getByRole('heading', { name: 'Sandbox', level: 1 }).waitFor();
+    c = await openConsole();
+    ({ be, browser: s, page } = c);
   }, 240_000);
 
   afterAll(async () => {
     await consumer?.disconnect().catch(() => undefined);
-    await s?.close();
-    await be?.close();
+    await c?.close();
     await remote?.destroy();
   });
 

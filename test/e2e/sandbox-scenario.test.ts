@@ -3,30 +3,24 @@
 // is refused after a second. Each step's outcome is read from the page, as a person would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, ensureRendererBuilt, launchBrowser, screenshot, startBackend, type Backend, type BrowserSession } from './support.js';
+import { chromiumAvailable, openConsole, screenshot, type Backend, type BrowserSession, type ConsoleSession } from './support.js';
 
 const chromium = chromiumAvailable();
 const TOPIC = 'keel-acks-demo';
 
 describe.skipIf(!chromium.available)('Sandbox guided scenario in a browser', () => {
+  let c: ConsoleSession;
   let be: Backend;
   let s: BrowserSession;
   let page: Page;
 
   beforeAll(async () => {
-    ensureRendererBuilt();
-    be = await startBackend();
-    s = await launchBrowser();
-    page = s.page;
-    page.setDefaultTimeout(20_000);
-    await page.goto(be.server.openUrl);
-    await page.goto(`${be.server.url}/#/sandbox`);
-    await page.getByRole('heading', { name: 'Sandbox', level: 1 }).waitFor();
+    c = await openConsole('/sandbox');
+    ({ be, browser: s, page } = c);
   }, 240_000);
 
   afterAll(async () => {
-    await s?.close();
-    await be?.close();
+    await c?.close();
   });
 
   it('accepts acks=all writes with one broker down and refuses them with two down, step by step', async () => {

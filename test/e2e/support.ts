@@ -118,3 +118,35 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
 }
+
+export interface ConsoleSession {
+  be: Backend;
+  browser: BrowserSession;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** The built renderer served by a fresh backend (with its sandbox), open in Chromium at `hash` once the sandbox page is up. */
+export async function openConsole(hash = ''): Promise<ConsoleSession> {
+  ensureRendererBuilt();
+  const be = await startBackend();
+  const browser = await launchBrowser().catch(async (err) => {
+    await be.close();
+    throw err;
+  });
+  const page = browser.page;
+  page.setDefaultTimeout(20_000);
+  // The open URL carries the token; the hash route is taken after it.
+  await page.goto(be.server.openUrl);
+  if (hash) await page.goto(`${be.server.url}/#${hash}`);
+  await page.getByRole('heading', { name: 'Sandbox', level: 1 }).waitFor();
+  return {
+    be,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await be.close();
+    },
+  };
+}
