@@ -1,7 +1,8 @@
 // Committed offsets of many consumer groups in a few requests: one batched FindCoordinator
-// (v4+, KIP-699) for every group, then one OffsetFetch (v8+, KIP-709) per coordinator carrying
-// all its groups (chunked), with topics null = every committed offset. kafkajs 2.2.4 speaks
-// neither version, so both go through raw-request.ts with a codec for their flexible layouts.
+// (v4+, KIP-699) for the groups whose coordinator is not known from an earlier call, then one
+// OffsetFetch (v8+, KIP-709) per coordinator carrying all its groups (chunked), with topics
+// null = every committed offset. kafkajs 2.2.4 speaks neither version, so both go through
+// raw-request.ts with a codec for their flexible layouts.
 //
 // This is a fast path only: a group it cannot answer cleanly (the cluster offers no v8, the
 // coordinator moved or is loading, a group or partition error, a broker that does not answer)
@@ -135,6 +136,16 @@ async function findCoordinators(adapter: KafkaAdapter, groupIds: string[], stats
   });
 }
 
+/** Error codes that mean "ask FindCoordinator again" (Kafka's COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR). */
+const COORDINATOR_MOVED = new Set([14, 15, 16]);
+
+/**
+ * Each adapter's group → coordinator node from earlier calls. A sampler asks for the same
+ * groups every few seconds and coordinators rarely move, so FindCoordinator is sent only for
+ * groups not known yet; a group whose coordinator errs or does not answer is forgotten.
+ */
+const knownCoordinators = new WeakMap<KafkaAdapter, Map<string, number>>();
+
 /**
  * Committed offsets of these groups, batched per coordinator. Never throws for a broker's
  * or a group's trouble: those groups are just absent from the result.
@@ -142,13 +153,27 @@ async function findCoordinators(adapter: KafkaAdapter, groupIds: string[], stats
 export async function fetchOffsetsBatched(adapter: KafkaAdapter, groupIds: string[]): Promise<BatchedOffsets> {
   const result: BatchedOffsets = { offsets: new Map(), requests: { findCoordinator: 0, offsetFetch: 0 } };
   if (groupIds.length === 0) return result;
-  let byNode: Map<number, string[]> | null;
+  let known = knownCoordinators.get(adapter);
+  if (!known) knownCoordinators.set(adapter, (known = new Map()));
+  const wanted = new Set(groupIds);
+  for (const g of known.keys()) if (!wanted.has(g)) known.delete(g);
+  const unknown = groupIds.filter((g) => !known.has(g));
+  let found: Map<number, string[]> | null = new Map();
   try {
-    byNode = await findCoordinators(adapter, groupIds, result.requests);
+    if (unknown.length > 0) found = await findCoordinators(adapter, unknown, result.requests);
   } catch {
-    return result;
+    found = new Map(); // none found this time; the known ones are still asked
   }
-  if (!byNode) return result;
+  if (!found) return result;
+  for (const [nodeId, ids] of found) for (const g of ids) known.set(g, nodeId);
+  const byNode = new Map<number, string[]>();
+  for (const g of groupIds) {
+    const nodeId = known.get(g);
+    if (nodeId === undefined) continue;
+    let list = byNode.get(nodeId);
+    if (!list) byNode.set(nodeId, (list = []));
+    list.push(g);
+  }
   const raw = await adapter.raw();
   await Promise.all(
     [...byNode].flatMap(([nodeId, ids]) =>
@@ -162,16 +187,23 @@ export async function fetchOffsetsBatched(adapter: KafkaAdapter, groupIds: strin
           const body = encodeOffsetFetchRequest(version, chunk);
           res = await sendRawRequest(broker, { apiKey: OFFSET_FETCH, apiName: 'OffsetFetch', version, body, flexible: true, decode: decodeOffsetFetchResponse, requestTimeoutMs: adapter.config.requestTimeoutMs });
         } catch {
-          return; // the coordinator is down or unknown to us: kafkajs will look again
+          // The coordinator is down or unknown to us: kafkajs will look again, and so will the next call.
+          for (const g of chunk) known.delete(g);
+          return;
         }
         const asked = new Set(chunk);
+        const answered = new Set<string>();
         for (const g of res.groups) {
-          if (!asked.has(g.groupId) || g.errorCode !== 0) continue;
+          if (!asked.has(g.groupId)) continue;
+          answered.add(g.groupId);
+          if (COORDINATOR_MOVED.has(g.errorCode)) known.delete(g.groupId);
+          if (g.errorCode !== 0) continue;
           if (g.topics.some((t) => t.partitions.some((p) => p.errorCode !== 0))) continue;
           const offsets: Array<{ topic: string; partition: number; offset: number }> = [];
           for (const t of g.topics) for (const p of t.partitions) if (p.offset >= 0) offsets.push({ topic: t.topic, partition: p.partition, offset: p.offset });
           result.offsets.set(g.groupId, offsets);
         }
+        for (const g of chunk) if (!answered.has(g)) known.delete(g);
       }),
     ),
   );

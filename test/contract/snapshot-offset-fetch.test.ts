@@ -108,14 +108,17 @@ describe('snapshot offsets, batched per coordinator', () => {
     expect(offsetFetch.every((r) => r.apiVersion >= 8)).toBe(true);
     expect(seen.adminOffsetFetches.n).toBe(0);
 
+    // The next call (a sampler's next tick) knows every coordinator already.
     const direct = await fetchOffsetsBatched(adapter, GROUPS);
     expect(direct.offsets.size).toBe(GROUPS.length);
-    expect(direct.requests).toEqual({ findCoordinator: 1, offsetFetch: offsetFetch.length });
+    expect(direct.requests).toEqual({ findCoordinator: 0, offsetFetch: offsetFetch.length });
+    expect(seen.raw.filter((r) => r.apiKey === 10)).toHaveLength(1);
   });
 
-  it('asks kafkajs group by group for the groups of a coordinator that answers NOT_COORDINATOR, and loses none', async () => {
+  it('asks kafkajs group by group for the groups of a coordinator that answers NOT_COORDINATOR, loses none, and finds their coordinator again next time', async () => {
     const adapter = newAdapter();
     const seen = await countRequests(adapter);
+    expect((await fetchOffsetsBatched(adapter, GROUPS)).offsets.size).toBe(GROUPS.length);
     cluster.control.injectFault({ apiKey: 9, errorCode: ErrorCode.NOT_COORDINATOR, count: 1, nodeId: 1 });
     const snap = await takeSnapshot(adapter);
     cluster.control.clearFaults();
@@ -125,6 +128,12 @@ describe('snapshot offsets, batched per coordinator', () => {
     const moved = seen.adminOffsetFetches.n;
     expect(moved).toBeGreaterThan(0);
     expect(moved).toBeLessThan(GROUPS.length);
+    // They were forgotten as coordinated by node 1: one FindCoordinator for them, the rest known.
+    const next = await fetchOffsetsBatched(adapter, GROUPS);
+    expect(next.offsets.size).toBe(GROUPS.length);
+    expect(next.requests.findCoordinator).toBe(1);
+    const lastFind = seen.raw.filter((r) => r.apiKey === 10);
+    expect(lastFind).toHaveLength(2);
   });
 
   it('reports a group error the coordinator keeps answering in snapshot.errors, per group', async () => {
