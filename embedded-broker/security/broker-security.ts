@@ -4,7 +4,7 @@
 // fetchers authenticate as — over the same SaslHandshake v1 + SaslAuthenticate path any
 // client uses. With TLS, inter-broker connections present `tls.clientCert`/`clientKey`,
 // or else the server certificate itself (which then must allow clientAuth when
-// `requireClientCert` is set).
+// `requireClientCert` is set), and accept only a peer presenting the cluster's certificate.
 import crypto from 'node:crypto';
 import type tls from 'node:tls';
 import type { ListenerSecurity } from '../public-types.js';
@@ -31,11 +31,14 @@ export class BrokerSecurity {
   /** Null when the listeners do not require SASL. */
   readonly credentials: CredentialStore | null = null;
   private readonly interBrokerUser: InterBrokerUser | null = null;
+  /** SHA-256 fingerprint of the listeners' certificate (the first in `tls.cert`), when TLS is on. */
+  private readonly listenerFingerprint: string | null = null;
 
   constructor(private readonly security: ListenerSecurity | undefined) {
     const tlsConfig = security?.tls;
     if (tlsConfig && (!tlsConfig.cert || !tlsConfig.key)) throw new Error('TLS listeners need both cert and key');
     if (tlsConfig && !!tlsConfig.clientCert !== !!tlsConfig.clientKey) throw new Error('tls.clientCert and tls.clientKey go together');
+    if (tlsConfig) this.listenerFingerprint = new crypto.X509Certificate(tlsConfig.cert).fingerprint256;
     const users = security?.sasl?.users;
     if (!users) return;
     if (users.length === 0) throw new Error('SASL is enabled but no users are configured');
@@ -54,11 +57,27 @@ export class BrokerSecurity {
     return this.credentials !== null;
   }
 
+  /**
+   * How a broker reaches another broker's listener. Every listener of the cluster presents the
+   * same certificate, so that is the only one a peer may present: the chain is verified against
+   * `ca` (or the certificate itself when self-signed) and the leaf must be exactly the
+   * cluster's. Host names are not checked: brokers dial whatever address they advertise, which
+   * the certificate need not name, and the pin is stricter than a name.
+   */
   interBrokerConnectOptions(): { tls?: tls.ConnectionOptions } {
     const t = this.security?.tls;
     if (!t) return {};
-    // Brokers talk to their own listeners on this host; the chain is not what protects them.
-    return { tls: { ca: t.ca ?? t.cert, cert: t.clientCert ?? t.cert, key: t.clientKey ?? t.key, rejectUnauthorized: false } };
+    const pinned = this.listenerFingerprint!;
+    return {
+      tls: {
+        ca: t.ca ?? t.cert,
+        cert: t.clientCert ?? t.cert,
+        key: t.clientKey ?? t.key,
+        rejectUnauthorized: true,
+        checkServerIdentity: (_host, peer) =>
+          peer.fingerprint256 === pinned ? undefined : new Error(`inter-broker peer presented certificate ${peer.fingerprint256}, not the cluster's own (${pinned})`),
+      },
+    };
   }
 
   async authenticateInterBroker(client: BrokerClient): Promise<void> {

@@ -1,7 +1,8 @@
 // TLS on the embedded broker's listeners with openssl-made certificates: server-only TLS
 // (with SASL on top), mutual TLS (no client certificate → refused; with one → served),
 // replica fetchers across TLS listeners under requireClientCert (presenting the server
-// certificate, or `tls.clientCert`), and protocol mismatches failing fast.
+// certificate, or `tls.clientCert`), brokers trusting only the cluster's certificate in each
+// other, and protocol mismatches failing fast.
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { RawClient } from '../helpers/raw-client.js';
 import { makeTestCerts, opensslCheck, type TestCerts } from '../helpers/test-certs.js';
 import { requirePeer } from '../helpers/peers.js';
 import { buildRecordBatch } from '../../embedded-broker/protocol/record-batch-builder.js';
+import { BrokerSecurity } from '../../embedded-broker/security/broker-security.js';
 
 const peer = requirePeer('openssl', opensslCheck);
 const metadataRequest = { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false };
@@ -136,6 +138,26 @@ describe.skipIf(!peer.available)('TLS listeners', () => {
 
   it('mTLS: replica fetchers present tls.clientCert when it is configured', async () => {
     await replicatedWrites((a) => tlsConnect(a, { cert: certs.clientCert, key: certs.clientKey }), mtlsClientCert.bootstrap[0]!, 'mtls-client-cert');
+  });
+
+  it('inter-broker connections accept only the cluster certificate, not another one the same CA issued for the same names', async () => {
+    const options = new BrokerSecurity({ tls: { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca } }).interBrokerConnectOptions().tls!;
+    const handshake = async (cert: string, key: string): Promise<string> => {
+      const server = tls.createServer({ cert, key }, (socket) => socket.end());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const socket = tls.connect({ ...options, host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+        return await new Promise<string>((resolve) => {
+          socket.once('secureConnect', () => resolve('connected'));
+          socket.once('error', (err) => resolve(err.message));
+        }).finally(() => socket.destroy());
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    };
+    expect(await handshake(certs.serverCert, certs.serverKey)).toBe('connected');
+    // The impostor's chain and names are valid: only the pin refuses it.
+    expect(await handshake(certs.otherServerCert, certs.otherServerKey)).toMatch(/not the cluster's own/);
   });
 
   it('a TLS client against a plaintext listener fails fast, and the listener stays healthy', async () => {

@@ -1,6 +1,6 @@
 // Test certificates made at test time with openssl into a temp dir: a CA, a server
 // certificate for 127.0.0.1/localhost (usable for clientAuth too, so brokers can present
-// it to each other under requireClientCert) and a client certificate. Private keys live
+// it to each other under requireClientCert), a second one like it, and a client certificate. Private keys live
 // only in the temp dir, which `cleanup()` removes; nothing is committed.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +16,9 @@ export interface TestCerts {
   ca: string;
   serverCert: string;
   serverKey: string;
+  /** Another certificate the CA issued for the same names: a server any CA-trusting client would accept. */
+  otherServerCert: string;
+  otherServerKey: string;
   clientCert: string;
   clientKey: string;
   clientCertFile: string;
@@ -49,13 +52,15 @@ export function makeTestCerts(): TestCerts {
       'req', '-x509', ...EC_KEY, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-sha256', '-subj', '/CN=Keel Test CA',
       '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
     ]);
-    issue(dir, 'server', '/CN=localhost', [
+    const serverExtensions = [
       'basicConstraints=CA:FALSE',
       'keyUsage=critical,digitalSignature,keyEncipherment',
       'extendedKeyUsage=serverAuth,clientAuth',
       'subjectAltName=IP:127.0.0.1,DNS:localhost',
       '',
-    ].join('\n'));
+    ].join('\n');
+    issue(dir, 'server', '/CN=localhost', serverExtensions);
+    issue(dir, 'other-server', '/CN=localhost', serverExtensions);
     issue(dir, 'client', '/CN=keel-test-client', ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth', ''].join('\n'));
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -68,6 +73,8 @@ export function makeTestCerts(): TestCerts {
     ca: read('ca.crt'),
     serverCert: read('server.crt'),
     serverKey: read('server.key'),
+    otherServerCert: read('other-server.crt'),
+    otherServerKey: read('other-server.key'),
     clientCert: read('client.crt'),
     clientKey: read('client.key'),
     clientCertFile: path.join(dir, 'client.crt'),
