@@ -149,4 +149,32 @@ describe('lag history store', () => {
     store.clear();
     expect(fs.existsSync(path.join(dir, 'c1'))).toBe(false);
   });
+
+  it('over the size cap, trims every tier from its old end at the pace of its retention: recent raw hours outlive the minute tier\'s oldest day', () => {
+    const HOUR = 3_600_000;
+    const DAY = 24 * HOUR;
+    const store = new HistoryStore(tmp());
+    const c = store.cluster('c1');
+    const now = Math.floor(T0 / DAY) * DAY + 8 * DAY;
+    const rows = rawEntries(sample(1, () => 1));
+    // Minute files for the last 8 days (the oldest ends 7 days ago: 7/8 of its retention) and
+    // raw files for the last 6 hours (the oldest ends 5 hours ago: 5/6 of its retention).
+    for (let d = 8; d >= 0; d--) c.append('minute', now - d * DAY, [[rows[0]![0], [1, 1, 1]]]);
+    for (let h = 6; h >= 0; h--) c.append('raw', now - h * HOUR, rows);
+    const before = c.files();
+    const oldest = (tier: string) => before.filter((f) => f.tier === tier).sort((a, b) => a.start - b.start)[0]!;
+    const gone = () => before.filter((f) => !c.files().some((g) => g.file === f.file)).map((f) => f.file);
+
+    store.maxBytes = store.bytes() - 1;
+    store.enforceLimits(now);
+    expect(gone()).toEqual([oldest('minute').file]);
+    store.maxBytes = store.bytes() - 1;
+    store.enforceLimits(now);
+    expect(gone()).toEqual([oldest('minute').file, oldest('raw').file]);
+    // The files being written (this hour's, today's) are never taken.
+    store.maxBytes = 1;
+    store.enforceLimits(now);
+    expect(c.files().map((f) => f.tier).sort()).toEqual(['minute', 'raw']);
+    store.close();
+  });
 });

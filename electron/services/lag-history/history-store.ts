@@ -4,8 +4,8 @@
 //   raw     every sample         one file per hour,  kept 6 hours
 //   minute  per-minute buckets   one file per day,   kept 8 days
 //   hour    per-hour buckets     one file per week,  kept 9 weeks
-// A size cap over the whole folder drops the oldest files of the finest tier first (coarser
-// tiers still cover that time).
+// A size cap over the whole folder drops the files oldest for their tier first (age against
+// the tier's retention), so every tier keeps its most recent part.
 import fs from 'node:fs';
 import path from 'node:path';
 import { FrameEncoder } from './frame-codec.js';
@@ -197,22 +197,28 @@ export class HistoryStore {
     return this.allClusterIds().reduce((n, id) => n + this.cluster(id).files().reduce((m, f) => m + f.bytes, 0), 0);
   }
 
-  /** Retention, then the size cap: finest tier's oldest files first, never a file being written now. */
+  /**
+   * Retention, then the size cap: the file oldest for its tier goes first (the age of its last
+   * moment as a share of the tier's retention), never a file being written now. Every tier then
+   * shrinks from its old end at the same pace, so the raw hours just past outlive the minute
+   * tier's last day, which the hour tier covers anyway.
+   */
   enforceLimits(now: number): void {
     const ids = this.allClusterIds();
     for (const id of ids) this.cluster(id).expire(now);
     let total = this.bytes();
     if (total <= this.maxBytes) return;
-    for (const tier of TIERS) {
-      const span = this.tiers[tier].fileSpanMs;
-      const candidates = ids
-        .flatMap((id) => this.cluster(id).files(tier).map((f) => ({ id, f })))
-        .filter(({ f }) => f.start + span <= now)
-        .sort((a, b) => a.f.start - b.f.start);
-      for (const { id, f } of candidates) {
-        if (total <= this.maxBytes) return;
-        total -= this.cluster(id).remove(f);
-      }
+    const candidates = TIERS.flatMap((tier, rank) => {
+      const { fileSpanMs, retentionMs } = this.tiers[tier];
+      return ids
+        .flatMap((id) => this.cluster(id).files(tier).map((f) => ({ id, f, rank, age: (now - (f.start + fileSpanMs)) / retentionMs })))
+        .filter(({ age }) => age >= 0);
+    });
+    // Equally old: the finer tier first (a coarser one still covers its time).
+    candidates.sort((a, b) => b.age - a.age || a.rank - b.rank);
+    for (const { id, f } of candidates) {
+      if (total <= this.maxBytes) return;
+      total -= this.cluster(id).remove(f);
     }
   }
 
