@@ -5,6 +5,7 @@
 // series cost nothing.
 import { describe, expect, it } from 'vitest';
 import { BitReader, BitWriter } from '../../electron/services/lag-history/bit-io.js';
+import { BucketAggregator } from '../../electron/services/lag-history/bucket-aggregator.js';
 import { Section } from '../../electron/services/lag-history/codec-state.js';
 import { ALL } from '../../electron/services/lag-history/frame-decoder.js';
 import { HistoryStore } from '../../electron/services/lag-history/history-store.js';
@@ -185,6 +186,32 @@ describe('lag history record format', () => {
       });
     }
     store.close();
+  });
+
+  it('reads back minute and hour rows exactly (the aggregator\'s, from trending samples), for all series and for one group, across a reopen', () => {
+    const agg = new BucketAggregator(15_000);
+    const frames: Array<{ t: number; entries: Array<[string, number[]]> }> = [];
+    for (const s of trendingSamples(400, 5)) {
+      const done = agg.add(s);
+      if (done) frames.push(done);
+    }
+    frames.push(agg.flush()!);
+    for (const tier of ['minute', 'hour'] as const) {
+      const dir = tmp();
+      let store = new HistoryStore(dir);
+      frames.slice(0, 60).forEach((f) => store.cluster('c').append(tier, f.t, f.entries));
+      store.close();
+      store = new HistoryStore(dir);
+      frames.slice(60).forEach((f) => store.cluster('c').append(tier, f.t, f.entries));
+      store.close();
+      store = new HistoryStore(dir);
+      const all = store.cluster('c').read(tier, T0, T0 + 86_400_000, ALL);
+      expect(all.map((f) => f.rows)).toEqual(frames.map((f) => new Map(f.entries)));
+      const g3 = (k: string) => k.startsWith('g\u001fg3\u001f') || k === 'G\u001fg3';
+      const one = store.cluster('c').read(tier, T0, T0 + 86_400_000, { entity: (section, name) => section === Section.Groups && name === 'g3', key: g3 });
+      expect(one.map((f) => f.rows)).toEqual(frames.map((f) => new Map(f.entries.filter(([k]) => g3(k)))));
+      store.close();
+    }
   });
 
   it('reads back a fleet of hundreds of topics and groups exactly, one group at a time through the block directory', () => {

@@ -10,18 +10,18 @@
 //     stopped consumer stays put), or "follow", the end offset minus the consumer's usual lag.
 //     Lag itself is derived (end − committed, never negative), never stored.
 //   - minute/hour group partitions [committedLast+1, lagMax+1, lagMin+1, timeLagMax+1, endLast+1]
-//     predict endLast from the topic partition's row of the same bucket and committedLast at
-//     that end when it was at the end last bucket, else where it was (decoded in the order
+//     predict endLast from the topic partition's row of the same bucket and committedLast the
+//     way raw committed offsets are predicted, against that end (decoded in the order
 //     4, 0, 1, 2, 3 so the end is known first);
 //   - time lag is stored as the append time of the committed offset in 100 ms units (constant
 //     while a consumer is stuck), 1 for "no time lag" and 0 for "unknown". When the committed
 //     offset moved it is predicted the way the sampler measured it: interpolated in a table of
 //     the partition's stored end offsets (time-lag.ts), so it usually costs nothing.
-//   - raw tier only: a live series follows its trend (constant rate): topic end offsets and
-//     bytes, and the committed offset of a consumer that is behind, are predicted as last value
-//     + the mean of the last two deltas when both were non-zero (0 otherwise, so a partition
-//     that sees one message now and then is not predicted to keep moving); the origin of a
-//     consumer that is behind moves by its last step when the committed offset moved.
+//   - a live series follows its trend (constant rate): topic end offsets and bytes, and the
+//     committed offset of a consumer that is behind, are predicted as last value + the mean of
+//     the last two deltas when both were non-zero (0 otherwise, so a partition that sees one
+//     message now and then is not predicted to keep moving); in the raw tier the time-lag
+//     origin of a consumer that is behind moves by its last step when its offset moved.
 import type { Tier } from './history-store.js';
 import { parseKey, topicPartitionKey, type SeriesKind } from './series.js';
 import { EndOffsetHistory } from './time-lag.js';
@@ -187,26 +187,26 @@ export class CodecState {
     return d && d.live && d.stored ? d.stored[0]! : null;
   }
 
-  /** Raw tier: the predicted step of value i of a live series (see the header). */
+  /** The predicted step of value i of a live series (see the header). */
   trend(s: SeriesState, i: number): number {
     const a = s.d1[i]!;
     const b = s.d2[i]!;
     return s.live && a !== 0 && b !== 0 ? Math.floor((a + b) / 2) : 0;
   }
 
-  /** Raw tier: the prediction of value i of a topic partition. */
-  predictRaw(s: SeriesState, i: number): number {
-    return (s.stored?.[i] ?? 0) + this.trend(s, i);
+  /** The prediction of value i of a topic series (t or T): its counters (end offset, bytes) follow their trend, a rate stays. */
+  predictTopic(s: SeriesState, i: number): number {
+    return (s.stored?.[i] ?? 0) + (i < 2 ? this.trend(s, i) : 0);
   }
 
-  /** Raw tier: stores a topic partition's values at time t, keeping its deltas and end offsets while it stays live. */
-  commitRaw(s: SeriesState, v: number[], t: number): void {
+  /** Stores a topic series' values at time t, keeping its deltas (and a raw partition's end offsets) while it stays live. */
+  commitTopic(s: SeriesState, v: number[], t: number): void {
     const prev = s.stored;
     for (let i = 0; i < s.width; i++) {
       s.d2[i] = s.live && prev ? s.d1[i]! : 0;
       s.d1[i] = s.live && prev ? v[i]! - prev[i]! : 0;
     }
-    if (s.kind === 't') {
+    if (this.tier === 'raw' && s.kind === 't') {
       // The sampler forgets a partition missing from a snapshot; so does this table.
       if (!s.live || !s.ends) s.ends = new EndOffsetHistory();
       s.ends.record(t, v[0]!);
@@ -215,11 +215,10 @@ export class CodecState {
     s.live = true;
   }
 
-  /** Prediction for a raw group partition's committed field, given its partition's end offset now. */
+  /** Prediction for a group partition's committed field, given its partition's end offset now. */
   predictCommitted(s: SeriesState, end: number | null): number {
-    const trend = this.trendCommitted(s, end);
     const follow = this.followCommitted(s, end);
-    return follow !== null && s.consumer!.followMiss < s.consumer!.trendMiss ? follow : trend;
+    return follow !== null && s.consumer!.followMiss < s.consumer!.trendMiss ? follow : this.trendCommitted(s, end);
   }
 
   private trendCommitted(s: SeriesState, end: number | null): number {
@@ -274,8 +273,23 @@ export class CodecState {
       const end = this.endNow(s);
       return end !== null ? end + 1 : (prev?.[4] ?? 0);
     }
-    if (i === 0 && s.live && prev && prev[0] !== 0 && prev[0] === prev[4] && cur[4] !== 0) return cur[4]!;
+    // The committed offset at the bucket's end moves like a raw one, against the bucket's end offset.
+    if (i === 0) return this.predictCommitted(s, cur[4] ? cur[4] - 1 : null);
     return prev?.[i] ?? 0;
+  }
+
+  /** Stores a minute/hour group partition's row [committedLast+1, lagMax+1, lagMin+1, timeLagMax+1, endLast+1]. */
+  commitAggGroup(s: SeriesState, v: number[]): void {
+    const end = v[4] ? v[4] - 1 : null;
+    const lag = end === null || !v[0] ? null : Math.max(0, end - (v[0] - 1));
+    this.scoreCommitted(s, v[0]!, end, lag);
+    const prev = s.stored;
+    const keep = s.live && prev !== null;
+    s.d2[0] = keep ? s.d1[0]! : 0;
+    s.d1[0] = keep && prev![0] !== 0 && v[0] !== 0 ? v[0]! - prev![0]! : 0;
+    s.stored = v;
+    s.lag = lag;
+    s.live = true;
   }
 
   /** Commits a raw group partition's fields for time t; returns the row layout [committed+1, lag+1, timeLag+1]. */

@@ -229,26 +229,23 @@ export class FrameEncoder {
         st.commitRawGroup(s, cField, tField, end, t, false);
         continue;
       }
-      if (s.kind === 'g' && s.width === 5) {
-        const pred = new Array<number>(5);
-        for (const i of AGG_GROUP_ORDER) pred[i] = st.predictAggGroup(s, i, v);
-        entry(s, s.live, v, pred);
-        s.stored = v.slice(0, 5);
-        s.live = true;
-        continue;
-      }
       const cur = v.slice(0, s.width);
       for (let i = 0; i < s.width; i++) cur[i] = cur[i] ?? 0;
-      if (st.tier === 'raw') {
-        const pred = range(s.width).map((i) => st.predictRaw(s, i));
+      if (s.kind === 'g') {
+        const pred = new Array<number>(5);
+        for (const i of AGG_GROUP_ORDER) pred[i] = st.predictAggGroup(s, i, cur);
         entry(s, s.live, cur, pred);
-        st.commitRaw(s, cur, t);
-        continue;
+        st.commitAggGroup(s, cur);
+      } else if (s.kind === 't' || s.kind === 'T') {
+        const pred = range(s.width).map((i) => st.predictTopic(s, i));
+        entry(s, s.live, cur, pred);
+        st.commitTopic(s, cur, t);
+      } else {
+        const pred = range(s.width).map((i) => s.stored?.[i] ?? 0);
+        entry(s, s.live, cur, pred);
+        s.stored = cur;
+        s.live = true;
       }
-      const pred = range(s.width).map((i) => s.stored?.[i] ?? 0);
-      entry(s, s.live && s.stored !== null, cur, pred);
-      s.stored = cur;
-      s.live = true;
     }
     // An unchanged entity costs nothing: its "no entry" bits are taken back.
     if (!any) out.truncate(start);

@@ -280,10 +280,6 @@ export class FrameDecoder {
   /** Moves a decoded entity's series to this frame: by their entries when it was present, else by their predictions. */
   private applyEntity(e: Entity, present: boolean, t: number) {
     const st = this.state;
-    // Raw series and group partitions move without an entry (their predictions follow trends
-    // and the topic's end offset).
-    const dynamic = st.tier === 'raw' || e.section === Section.Groups;
-    if (!present && !dynamic) return;
     for (let local = 0; local < e.visible; local++) {
       const s = e.series[local]!;
       if (!present) s.entry = NO_ENTRY;
@@ -292,22 +288,23 @@ export class FrameDecoder {
         s.lag = null;
         continue;
       }
-      if (s.entry === NO_ENTRY && !(s.live && (st.tier === 'raw' || s.kind === 'g'))) continue;
+      // Without an entry a live series still moves as predicted (trends, the topic's end
+      // offset), except a group total, whose prediction is its last row.
+      if (s.entry === NO_ENTRY && !(s.live && s.kind !== 'G')) continue;
       if (st.isRawGroup(s)) {
         const end = st.endNow(s);
         const cField = valueAt(s, 0, st.predictCommitted(s, end));
         const lag = end === null || cField === 0 ? null : Math.max(0, end - (cField - 1));
         const tField = valueAt(s, 1, st.predictTimeLag(s, lag, cField, t));
         st.commitRawGroup(s, cField, tField, end, t, s.emit);
-      } else if (s.kind === 'g' && s.width === 5) {
+      } else if (s.kind === 'g') {
         const v = new Array<number>(5);
         for (const i of AGG_GROUP_ORDER) v[i] = valueAt(s, i, st.predictAggGroup(s, i, v));
-        s.stored = v;
-        s.live = true;
-      } else if (st.tier === 'raw') {
+        st.commitAggGroup(s, v);
+      } else if (s.kind === 't' || s.kind === 'T') {
         const v = new Array<number>(s.width);
-        for (let i = 0; i < s.width; i++) v[i] = valueAt(s, i, st.predictRaw(s, i));
-        st.commitRaw(s, v, t);
+        for (let i = 0; i < s.width; i++) v[i] = valueAt(s, i, st.predictTopic(s, i));
+        st.commitTopic(s, v, t);
       } else {
         const v = new Array<number>(s.width);
         for (let i = 0; i < s.width; i++) v[i] = valueAt(s, i, s.stored?.[i] ?? 0);
