@@ -84,7 +84,16 @@ export interface SeriesState {
   lastMask: number;
   /** Tick of the frame where it last missed (its entry codes depend on whether that was the previous one). */
   missTick: number;
+  /** Adaptive probabilities (range-coder.ts) of its entry flags, indexed ENTRY, ENTRY_AFTER_MISS, SAME_MASK. */
+  probs: number[];
 }
+
+/** Probability indexes of a series' flags: an entry after a frame without a miss, after a miss, and "the same values missed as last time". */
+export const ENTRY = 0;
+export const ENTRY_AFTER_MISS = 1;
+export const SAME_MASK = 2;
+/** Starting odds (of a 0 bit, in 2^-11): a series with no miss last frame mostly has no entry, one with a miss mostly misses the same way again. */
+const PROBS_AT_START = [1740, 308, 308];
 
 /**
  * Two ways to predict a committed offset, each scored by its recent misses (both sides score
@@ -161,6 +170,7 @@ export class CodecState {
       coded: false,
       lastMask: 1,
       missTick: -1,
+      probs: PROBS_AT_START.slice(),
     };
     if (s.local !== e.series.length) throw new Error('history dictionary out of order');
     e.series.push(s);

@@ -4,24 +4,29 @@
 //           per file, so each file stands alone and its first frame carries every value in full);
 //   FRAME — t, then per section (topics, then groups):
 //             nDir, nDir × [u32 previous block index + 1, u32 offset]   every 16th block written
-//             areaLen, blocks: [block index gap][byte length][bits]
+//             areaLen, blocks: [block index gap][byte length][flags length][flags][bits]
 //           A block covers 16 entity ids (4 in minute/hour files); it is written only when
-//           one of them has an entry. Its bits (bit-io.ts): 1 when every entity is present,
-//           else 0 and a presence bit per entity; then per present entity and per series that
-//           exists: 0 = no entry (the series kept its prediction, codec-state.ts), 10 = the
-//           same values missed as at its last entry (at first: only the first value) — these
-//           two codes swap when the series missed at the previous frame — or 11 + a bit per
-//           value that missed (none set: one more bit, "removed" (1) or "back, as predicted"
-//           (0)); then each missed value's zigzag residual − 1 (residualCode) as a Rice code
-//           whose parameter follows the mean of that value's recent residuals.
+//           one of them has an entry. Its bits (bit-io.ts) start with 1 when every entity is
+//           present, else 0 and a presence bit per entity. Then, per present entity and per
+//           series that exists, its flags (range-coded, range-coder.ts, each with the series'
+//           own adaptive probability): entry or not (the series kept its prediction,
+//           codec-state.ts), with odds that depend on whether it missed at the previous frame;
+//           for an entry, "the same values missed as at its last entry" (at first: only the
+//           first value) or a bit per value that missed (none set: one more, "removed" (1) or
+//           "back, as predicted" (0)). And in the bits, each missed value's zigzag residual − 1
+//           (residualCode) as a Rice code whose parameter follows the mean of that value's
+//           recent residuals.
 // Why bits: with every partition moving, residuals are a few bits of noise each; bytes (the
-// KLH3 varints and per-entity headers) cost about twice that. The block directory lets a
-// one-group query parse its group's and topics' blocks instead of the whole frame.
+// KLH3 varints and per-entity headers) cost about twice that. Why a range coder for the flags:
+// they are nearly certain per series, and cost a third of the bits when each took one. The
+// block directory lets a one-group query parse its group's and topics' blocks instead of the
+// whole frame.
 import zlib from 'node:zlib';
 import { BitWriter } from './bit-io.js';
 import { ByteWriter } from './byte-io.js';
-import { AGG_GROUP_ORDER, CodecState, Section, timeLagField, type Entity, type SeriesState } from './codec-state.js';
+import { AGG_GROUP_ORDER, CodecState, ENTRY, ENTRY_AFTER_MISS, SAME_MASK, Section, timeLagField, type Entity, type SeriesState } from './codec-state.js';
 import type { Tier } from './history-store.js';
+import { RangeEncoder } from './range-coder.js';
 import { dec } from './series.js';
 
 export const enum RecordKind {
@@ -66,6 +71,17 @@ export function adapt(s: SeriesState, i: number, z: number): void {
   if (s.coded) s.kacc[i] = s.kacc[i]! + Math.min(z, 1 << 16) - Math.floor(s.kacc[i]! / 4);
 }
 
+/** Index of a series' probability of "entry" given whether it missed at the previous frame. */
+export function entryContext(s: SeriesState, tick: number): number {
+  return s.missTick === tick - 1 ? ENTRY_AFTER_MISS : ENTRY;
+}
+
+function uvarintLength(v: number): number {
+  let n = 1;
+  while (v >= 128) (v = Math.floor(v / 128)), n++;
+  return n;
+}
+
 const zigzag = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
 const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
@@ -96,6 +112,7 @@ export class FrameEncoder {
   private readonly area = new ByteWriter(1 << 16);
   private readonly block = new BitWriter(1 << 12);
   private readonly body = new BitWriter(1 << 12);
+  private readonly flags = new RangeEncoder(1 << 10);
 
   /** A CodecState from a decoder that read the file so far continues that file. */
   constructor(tier: Tier | CodecState) {
@@ -148,6 +165,7 @@ export class FrameEncoder {
     const size = blockSize(this.state.tier);
     for (let b = 0; b * size < entities.length; b++) {
       this.body.reset();
+      this.flags.reset();
       let presence = 0;
       for (let j = 0; j < size; j++) {
         const e = entities[b * size + j];
@@ -159,11 +177,14 @@ export class FrameEncoder {
       if (presence === (1 << size) - 1) this.block.bits(1, 1);
       else this.block.bits(presence, size + 1);
       this.block.append(this.body);
-      const bytes = this.block.finish();
+      const bits = this.block.finish();
+      const flags = this.flags.finish();
       if (written++ % DIR_STRIDE === 0) dir.push(prevBlock + 1, area.length);
       area.uvarint(b - prevBlock - 1);
-      area.uvarint(bytes.length);
-      area.bytes(bytes);
+      area.uvarint(uvarintLength(flags.length) + flags.length + bits.length);
+      area.uvarint(flags.length);
+      area.bytes(flags);
+      area.bytes(bits);
       prevBlock = b;
     }
     w.uvarint(dir.length / 2);
@@ -176,28 +197,26 @@ export class FrameEncoder {
   private encodeEntity(e: Entity, tick: number, t: number): boolean {
     const st = this.state;
     const out = this.body;
+    const flags = this.flags;
     const start = out.bitLength;
+    const flagsStart = flags.mark();
+    const probsBefore = e.series.map((s) => s.probs.slice());
     let any = false;
-    // A series that missed at the previous frame likely misses the same way again (a moving
-    // partition), one that did not likely does not: the likelier of "no entry" and "the same
-    // miss again" gets the 1-bit code (0), the other 10.
-    const shortCode = (s: SeriesState, noEntry: boolean) => {
-      if (noEntry !== (s.missTick === tick - 1)) out.bits(0, 1);
-      else out.bits(0b10, 2);
-    };
+    const noEntry = (s: SeriesState) => flags.bit(s.probs, entryContext(s, tick), 0);
     const entry = (s: SeriesState, wasLive: boolean, v: number[] | null, pred: number[] | null) => {
       let mask = 0;
       if (v) for (let i = 0; i < s.width; i++) if ((v[i] ?? 0) !== pred![i]) mask |= 1 << i;
       if (v && wasLive && mask === 0) {
-        shortCode(s, true);
+        noEntry(s);
         return;
       }
       any = true;
-      if (mask !== 0 && mask === s.lastMask) shortCode(s, false);
+      flags.bit(s.probs, entryContext(s, tick), 1);
+      if (mask !== 0 && mask === s.lastMask) flags.bit(s.probs, SAME_MASK, 1);
       else {
-        out.bits(0b11, 2);
-        out.bits(mask, s.width);
-        if (mask === 0) out.bits(v ? 0 : 1, 1);
+        flags.bit(s.probs, SAME_MASK, 0);
+        flags.direct(mask, s.width);
+        if (mask === 0) flags.direct(v ? 0 : 1, 1);
       }
       if (mask !== 0) (s.lastMask = mask), (s.missTick = tick);
       for (const i of orderOf(s)) {
@@ -214,7 +233,7 @@ export class FrameEncoder {
           entry(s, true, null, null);
           s.live = false;
           s.lag = null;
-        } else shortCode(s, true);
+        } else noEntry(s);
         continue;
       }
       const v = s.pending!;
@@ -247,8 +266,12 @@ export class FrameEncoder {
         s.live = true;
       }
     }
-    // An unchanged entity costs nothing: its "no entry" bits are taken back.
-    if (!any) out.truncate(start);
+    // An unchanged entity costs nothing: its "no entry" flags are taken back.
+    if (!any) {
+      out.truncate(start);
+      flags.rewind(flagsStart);
+      e.series.forEach((s, i) => (s.probs = probsBefore[i]!));
+    }
     return any;
   }
 }

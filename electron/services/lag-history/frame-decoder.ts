@@ -3,8 +3,9 @@
 import zlib from 'node:zlib';
 import { BitReader } from './bit-io.js';
 import { ByteReader } from './byte-io.js';
-import { AGG_GROUP_ORDER, CodecState, Section, type Entity, type SeriesState } from './codec-state.js';
-import { adapt, blockSize, orderOf, RecordKind, riceParam, SECTIONS, valueOfCode } from './frame-codec.js';
+import { RangeDecoder } from './range-coder.js';
+import { AGG_GROUP_ORDER, CodecState, SAME_MASK, Section, type Entity, type SeriesState } from './codec-state.js';
+import { adapt, blockSize, entryContext, orderOf, RecordKind, riceParam, SECTIONS, valueOfCode } from './frame-codec.js';
 import type { Tier } from './history-store.js';
 import { parseKey } from './series.js';
 
@@ -40,6 +41,12 @@ function forEachDictEntry(record: Buffer, visit: (r: ByteReader, section: Sectio
     visit(r, section, entityId, local, width, keyEnd);
     r.pos = keyEnd;
   }
+}
+
+/** A block's two streams: entry flags (range-coded) and the presence bits and Rice-coded values. */
+interface BlockStreams {
+  flags: RangeDecoder;
+  bits: BitReader;
 }
 
 /** A series' entry in the frame being read (SeriesState.entry): a miss mask (>= 0), or one of these. */
@@ -212,7 +219,7 @@ export class FrameDecoder {
         const off = start + buf.readUInt32LE(dirPos + at * 8 + 4);
         if (off > pos) (pos = off), (prevBlock = buf.readUInt32LE(dirPos + at * 8) - 1);
       }
-      let bits: BitReader | null = null;
+      let found: BlockStreams | null = null;
       while (pos < end) {
         r.pos = pos;
         const b = prevBlock + 1 + r.uvarint();
@@ -222,18 +229,21 @@ export class FrameDecoder {
         if (pos > end) throw new Error('history block past end of section');
         prevBlock = b;
         if (b === wanted) {
-          bits = new BitReader(buf, r.pos, pos);
+          const flagsEnd = r.uvarint() + r.pos;
+          if (flagsEnd > pos) throw new Error('history block flags past end of block');
+          found = { flags: new RangeDecoder(buf, r.pos, flagsEnd), bits: new BitReader(buf, flagsEnd, pos) };
           break;
         }
       }
-      this.readBlock(section, wanted, bits, t);
+      this.readBlock(section, wanted, found, t);
     }
     r.pos = end;
   }
 
-  private readBlock(section: Section, block: number, bits: BitReader | null, t: number) {
+  private readBlock(section: Section, block: number, streams: BlockStreams | null, t: number) {
     const entities = this.state.entities[section];
     const size = this.block;
+    const bits = streams?.bits;
     const presence = !bits ? 0 : bits.bit() === 1 ? (1 << size) - 1 : bits.bits(size);
     for (let j = 0; j < size; j++) {
       const e = entities[block * size + j];
@@ -242,28 +252,26 @@ export class FrameDecoder {
         if (present) throw new Error('history entry for an unknown entity');
         continue;
       }
-      if (present) this.readEntity(e, bits!, t);
+      if (present) this.readEntity(e, streams!, t);
       else if (e.decode) this.applyEntity(e, false, t);
     }
   }
 
-  /** Parses an entity's bits (adapting every series' Rice parameters) and applies them when it is decoded. */
-  private readEntity(e: Entity, bits: BitReader, t: number) {
+  /** Parses an entity's flags and bits (adapting every series' probabilities and Rice parameters) and applies them when it is decoded. */
+  private readEntity(e: Entity, { flags, bits }: BlockStreams, t: number) {
     const tick = this.state.tick;
     // A neighbour nobody asked for is only read through (its Rice parameters still adapt).
     const keep = e.decode;
     for (let local = 0; local < e.visible; local++) {
       const s = e.series[local];
       if (!s) throw new Error('history entry for an unknown series');
-      // 0, 10 or 11; "no entry" is 0 and "the same miss again" 10, swapped after a miss (frame-codec.ts).
-      const code = bits.bit() === 0 ? 0 : bits.bit() === 0 ? 1 : 2;
-      if (code < 2 && (code === 0) !== (s.missTick === tick - 1)) {
+      if (flags.bit(s.probs, entryContext(s, tick)) === 0) {
         s.entry = NO_ENTRY;
         continue;
       }
-      const mask = code === 2 ? bits.bits(s.width) : s.lastMask;
+      const mask = flags.bit(s.probs, SAME_MASK) === 1 ? s.lastMask : flags.direct(s.width);
       if (mask !== 0) (s.lastMask = mask), (s.missTick = tick);
-      const removed = mask === 0 && bits.bit() === 1;
+      const removed = mask === 0 && flags.direct(1) === 1;
       if (keep) s.codes ??= new Array<number>(s.width).fill(0);
       for (const i of orderOf(s)) {
         if (!(mask & (1 << i))) continue;

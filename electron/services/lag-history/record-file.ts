@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
-/** KLH8: changed-only frames with predictions (codec-state.ts), Rice-coded residuals in entity blocks, deflated dictionaries (frame-codec.ts). An older file reads as empty and is restarted. */
-export const MAGIC = Buffer.from('KLH8');
+/** KLH9: changed-only frames with predictions (codec-state.ts), range-coded entry flags and Rice-coded residuals in entity blocks, deflated dictionaries (frame-codec.ts). An older file reads as empty and is restarted. */
+export const MAGIC = Buffer.from('KLH9');
 const HEADER = 8;
 /** No sane frame is this large; a length beyond it means garbage, not a record. */
 const MAX_RECORD = 256 * 1024 * 1024;
