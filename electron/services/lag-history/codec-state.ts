@@ -57,9 +57,9 @@ export interface SeriesState {
   /** Last stored (not predicted) values; null before its first entry in this file. */
   stored: number[] | null;
   live: boolean;
-  /** Raw group partitions only: the topic partition series it derives lag from, and the last lag. */
+  /** Group partitions: the topic partition series whose end offset it is measured against, and the last lag. */
   dep: SeriesState | null;
-  /** Raw group partitions only: how its committed offset has been moving (see predictCommitted). */
+  /** Group partitions: how its committed offset has been moving (see predictCommitted). */
   consumer: ConsumerModel | null;
   /** Raw topic partitions only: their end offsets since they became live, for time-lag predictions. */
   ends: EndOffsetHistory | null;
@@ -70,7 +70,7 @@ export interface SeriesState {
   /** Reader: this frame's entry (frame-decoder.ts) and the codes of the values that missed. */
   entry: number;
   codes: number[] | null;
-  /** Raw tier: last two deltas per value (d1 newest); for raw groups d1[1] is the time-origin step. */
+  /** Last two deltas per value (d1 newest); for raw groups d1[1] is the time-origin step. */
   d1: number[];
   d2: number[];
   /** Writer: tick (frames so far in this file, both sides count) of the last sample that carried this series, and its values then. */
@@ -80,9 +80,9 @@ export interface SeriesState {
   kacc: number[];
   /** Whether an entry with values was coded before (the first one, a full value, does not adapt kacc). */
   coded: boolean;
-  /** The values that missed at this series' last entry: "the same again" has the short code. */
+  /** The values that missed at this series' last entry: "the same again" is one flag. */
   lastMask: number;
-  /** Tick of the frame where it last missed (its entry codes depend on whether that was the previous one). */
+  /** Tick of the frame where it last missed (the odds of its entry flag depend on whether that was the previous one). */
   missTick: number;
   /** Adaptive probabilities (range-coder.ts) of its entry flags, indexed ENTRY, ENTRY_AFTER_MISS, SAME_MASK. */
   probs: number[];
@@ -288,28 +288,32 @@ export class CodecState {
     return prev?.[i] ?? 0;
   }
 
-  /** Stores a minute/hour group partition's row [committedLast+1, lagMax+1, lagMin+1, timeLagMax+1, endLast+1]. */
-  commitAggGroup(s: SeriesState, v: number[]): void {
-    const end = v[4] ? v[4] - 1 : null;
-    const lag = end === null || !v[0] ? null : Math.max(0, end - (v[0] - 1));
-    this.scoreCommitted(s, v[0]!, end, lag);
-    const prev = s.stored;
-    const keep = s.live && prev !== null;
-    s.d2[0] = keep ? s.d1[0]! : 0;
-    s.d1[0] = keep && prev![0] !== 0 && v[0] !== 0 ? v[0]! - prev![0]! : 0;
-    s.stored = v;
-    s.lag = lag;
-    s.live = true;
-  }
-
-  /** Commits a raw group partition's fields for time t; returns the row layout [committed+1, lag+1, timeLag+1]. */
-  commitRawGroup(s: SeriesState, committedField: number, timeField: number, end: number | null, t: number, wantOut: boolean): void {
+  /**
+   * A group partition's committed field (value 0 of its row) arrived, against its partition's
+   * end: scores the predictions and steps its trend, before the row is stored; returns the lag.
+   */
+  private stepCommitted(s: SeriesState, committedField: number, end: number | null): number | null {
     const lag = end === null || committedField === 0 ? null : Math.max(0, end - (committedField - 1));
     this.scoreCommitted(s, committedField, end, lag);
     const prev = s.stored;
     const keep = s.live && prev !== null;
     s.d2[0] = keep ? s.d1[0]! : 0;
     s.d1[0] = keep && prev![0] !== 0 && committedField !== 0 ? committedField - prev![0]! : 0;
+    return lag;
+  }
+
+  /** Stores a minute/hour group partition's row [committedLast+1, lagMax+1, lagMin+1, timeLagMax+1, endLast+1]. */
+  commitAggGroup(s: SeriesState, v: number[]): void {
+    s.lag = this.stepCommitted(s, v[0]!, v[4] ? v[4] - 1 : null);
+    s.stored = v;
+    s.live = true;
+  }
+
+  /** Commits a raw group partition's fields for time t; returns the row layout [committed+1, lag+1, timeLag+1]. */
+  commitRawGroup(s: SeriesState, committedField: number, timeField: number, end: number | null, t: number, wantOut: boolean): void {
+    const prev = s.stored;
+    const keep = s.live && prev !== null;
+    const lag = this.stepCommitted(s, committedField, end);
     if (!keep || prev![1]! < 2 || timeField < 2) s.d1[1] = 0;
     else if (committedField !== prev![0]) s.d1[1] = timeField - prev![1]!;
     if (s.stored) {

@@ -193,7 +193,7 @@ export class FrameEncoder {
     w.bytes(area.view());
   }
 
-  /** Appends the entity's bits to the block body when any series has an entry; true if so. */
+  /** Appends the entity's flags and bits to the block's two streams when any series has an entry; true if so. */
   private encodeEntity(e: Entity, tick: number, t: number): boolean {
     const st = this.state;
     const out = this.body;
