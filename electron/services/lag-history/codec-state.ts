@@ -109,6 +109,11 @@ interface ConsumerModel {
   followMiss: number;
 }
 
+/** A prediction's miss, capped (one jump must not decide for long), in the models' fixed point. */
+function missBy(value: number, pred: number): number {
+  return Math.min(Math.abs(value - pred), 1 << 20) * 8;
+}
+
 export class CodecState {
   readonly entities: [Entity[], Entity[]] = [[], []];
   private readonly entityByName: [Map<string, Entity>, Map<string, Entity>] = [new Map(), new Map()];
@@ -250,9 +255,8 @@ export class CodecState {
     const m = s.consumer;
     const follow = this.followCommitted(s, end);
     if (m && follow !== null) {
-      const miss = (pred: number) => Math.min(Math.abs(committedField - pred), 1 << 20) * 8;
-      m.trendMiss += (miss(this.trendCommitted(s, end)) - m.trendMiss) / 8;
-      m.followMiss += (miss(follow) - m.followMiss) / 8;
+      m.trendMiss += (missBy(committedField, this.trendCommitted(s, end)) - m.trendMiss) / 8;
+      m.followMiss += (missBy(committedField, follow) - m.followMiss) / 8;
     }
     if (lag === null) return;
     if (m) m.lagAcc += lag - m.lagAcc / 8;
