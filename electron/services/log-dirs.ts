@@ -1,51 +1,13 @@
 // Partition sizes on disk via DescribeLogDirs (API key 35), which kafkajs 2.2.4 does not
 // implement. The request goes through kafkajs' own authenticated connection to each broker
-// (raw-request.ts), with a compact codec for the one non-flexible version pair we speak: v1
-// (v0 has the same layout; Kafka 4 dropped v0). Each broker reports only the replicas it
+// (raw-request.ts), encoded by the broker's schema-generated codec, at v1 or v0 (the same
+// non-flexible layout; Kafka 4 dropped v0). Each broker reports only the replicas it
 // holds, so a partition's size is asked of its leader.
+import type { DescribeLogDirsResponse } from '../../embedded-broker/protocol/generated/message-types.js';
 import type { KafkaAdapter, RawMetadata } from './kafka-adapter.js';
-import { offeredVersion, sendRawRequest } from './raw-request.js';
-import { WireReader, WireWriter } from './wire-codec.js';
+import { offeredVersion, sendRequest } from './raw-request.js';
 
 const API_KEY = 35;
-
-export interface LogDirPartition {
-  partition: number;
-  sizeBytes: number;
-  offsetLag: number;
-  isFuture: boolean;
-}
-export interface LogDirResult {
-  errorCode: number;
-  logDir: string;
-  topics: Array<{ topic: string; partitions: LogDirPartition[] }>;
-}
-export interface DescribeLogDirsResponse {
-  throttleTimeMs: number;
-  results: LogDirResult[];
-}
-
-/** Request body v0/v1: topics (nullable array; null = every replica on the broker). */
-export function encodeDescribeLogDirsRequest(topics: Array<{ topic: string; partitions: number[] }> | null): Buffer {
-  const w = new WireWriter();
-  w.array(topics, (t) => w.string(t.topic).array(t.partitions, (p) => w.i32(p)));
-  return w.toBuffer();
-}
-
-/** Response body v0/v1 (after the correlation id). Throws on truncated input. */
-export function decodeDescribeLogDirsResponse(buf: Buffer): DescribeLogDirsResponse {
-  const r = new WireReader(buf, 'DescribeLogDirs');
-  const throttleTimeMs = r.i32();
-  const results = r.array(() => ({
-    errorCode: r.i16(),
-    logDir: r.string(),
-    topics: r.array(() => ({
-      topic: r.string(),
-      partitions: r.array(() => ({ partition: r.i32(), sizeBytes: r.i64(), offsetLag: r.i64(), isFuture: r.bool() })),
-    })),
-  }));
-  return { throttleTimeMs, results };
-}
 
 /** Sends one DescribeLogDirs to one broker; null when the broker does not offer v0/v1. */
 export async function describeLogDirs(
@@ -55,14 +17,7 @@ export async function describeLogDirs(
 ): Promise<DescribeLogDirsResponse | null> {
   const version = offeredVersion(broker, API_KEY, [1, 0]);
   if (version === null) return null;
-  return sendRawRequest(broker, {
-    apiKey: API_KEY,
-    apiName: 'DescribeLogDirs',
-    version,
-    body: encodeDescribeLogDirsRequest(topics),
-    decode: decodeDescribeLogDirsResponse,
-    requestTimeoutMs,
-  });
+  return sendRequest<DescribeLogDirsResponse>(broker, { apiKey: API_KEY, apiName: 'DescribeLogDirs', version, body: { topics }, requestTimeoutMs });
 }
 
 /**
@@ -108,13 +63,13 @@ export async function leaderPartitionSizes(
               if (dir.errorCode !== 0) continue;
               ok = true;
               for (const t of dir.topics) {
-                const want = wanted.get(t.topic);
+                const want = wanted.get(t.name);
                 if (!want) continue;
-                let m = out.get(t.topic);
-                if (!m) out.set(t.topic, (m = new Map()));
+                let m = out.get(t.name);
+                if (!m) out.set(t.name, (m = new Map()));
                 for (const p of t.partitions) {
                   // A future (being moved) replica is a copy, not the partition's size.
-                  if (!p.isFuture && want.includes(p.partition)) m.set(p.partition, (m.get(p.partition) ?? 0) + p.sizeBytes);
+                  if (!p.isFutureKey && want.includes(p.partitionIndex)) m.set(p.partitionIndex, (m.get(p.partitionIndex) ?? 0) + p.partitionSize);
                 }
               }
             }

@@ -2,15 +2,15 @@
 // (v4+, KIP-699) for the groups whose coordinator is not known from an earlier call, then one
 // OffsetFetch (v8+, KIP-709) per coordinator carrying all its groups (chunked), with topics
 // null = every committed offset. kafkajs 2.2.4 speaks neither version, so both go through
-// raw-request.ts with a codec for their flexible layouts.
+// raw-request.ts, encoded by the broker's schema-generated codec.
 //
 // This is a fast path only: a group it cannot answer cleanly (the cluster offers no v8, the
 // coordinator moved or is loading, a group or partition error, a broker that does not answer)
 // is simply left out, and the caller asks kafkajs for it one group at a time, which retries
 // coordinator errors and words the others the way the rest of the console does.
+import type { FindCoordinatorResponse, OffsetFetchResponse } from '../../embedded-broker/protocol/generated/message-types.js';
 import type { KafkaAdapter } from './kafka-adapter.js';
-import { offeredVersion, sendRawRequest } from './raw-request.js';
-import { WireReader, WireWriter } from './wire-codec.js';
+import { offeredVersion, sendRequest } from './raw-request.js';
 
 const FIND_COORDINATOR = 10;
 const OFFSET_FETCH = 9;
@@ -22,79 +22,6 @@ const GROUP_KEY_TYPE = 0;
 /** Bounds one response: a group answers ~25 bytes per committed partition. */
 export const GROUPS_PER_REQUEST = 200;
 const KEYS_PER_REQUEST = 1_000;
-
-export interface FoundCoordinator {
-  key: string;
-  nodeId: number;
-  host: string;
-  port: number;
-  errorCode: number;
-  errorMessage: string | null;
-}
-
-export interface FetchedGroupOffsets {
-  groupId: string;
-  errorCode: number;
-  topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: number; leaderEpoch: number; metadata: string | null; errorCode: number }> }>;
-}
-
-/** Request body v4-6 for group keys (flexible). */
-export function encodeFindCoordinatorRequest(keys: string[]): Buffer {
-  const w = new WireWriter();
-  w.i8(GROUP_KEY_TYPE);
-  w.compactArray(keys, (k) => w.compactString(k));
-  return w.noTags().toBuffer();
-}
-
-/** Response body v4-6 (after the response header). */
-export function decodeFindCoordinatorResponse(buf: Buffer): { throttleTimeMs: number; coordinators: FoundCoordinator[] } {
-  const r = new WireReader(buf, 'FindCoordinator');
-  const throttleTimeMs = r.i32();
-  const coordinators = r.compactArray(() => {
-    const c = { key: r.compactString() ?? '', nodeId: r.i32(), host: r.compactString() ?? '', port: r.i32(), errorCode: r.i16(), errorMessage: r.compactString() };
-    r.skipTags();
-    return c;
-  });
-  r.skipTags();
-  return { throttleTimeMs, coordinators };
-}
-
-/** Request body v8/v9 (flexible): every committed offset of each group, not waiting for transactions. */
-export function encodeOffsetFetchRequest(version: number, groupIds: string[]): Buffer {
-  const w = new WireWriter();
-  w.compactArray(groupIds, (groupId) => {
-    w.compactString(groupId);
-    if (version >= 9) w.compactString(null).i32(-1);
-    w.compactArray(null, () => undefined);
-    w.noTags();
-  });
-  w.bool(false); // require_stable
-  return w.noTags().toBuffer();
-}
-
-/** Response body v8/v9 (after the response header). */
-export function decodeOffsetFetchResponse(buf: Buffer): { throttleTimeMs: number; groups: FetchedGroupOffsets[] } {
-  const r = new WireReader(buf, 'OffsetFetch');
-  const throttleTimeMs = r.i32();
-  const groups = r.compactArray((): FetchedGroupOffsets => {
-    const groupId = r.compactString() ?? '';
-    const topics = r.compactArray(() => {
-      const topic = r.compactString() ?? '';
-      const partitions = r.compactArray(() => {
-        const p = { partition: r.i32(), offset: r.i64(), leaderEpoch: r.i32(), metadata: r.compactString(), errorCode: r.i16() };
-        r.skipTags();
-        return p;
-      });
-      r.skipTags();
-      return { topic, partitions };
-    });
-    const errorCode = r.i16();
-    r.skipTags();
-    return { groupId, errorCode, topics };
-  });
-  r.skipTags();
-  return { throttleTimeMs, groups };
-}
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -119,8 +46,8 @@ async function findCoordinators(adapter: KafkaAdapter, groupIds: string[], stats
     const answers = await Promise.all(
       chunks(groupIds, KEYS_PER_REQUEST).map((keys) => {
         stats.findCoordinator++;
-        const body = encodeFindCoordinatorRequest(keys);
-        return sendRawRequest(broker, { apiKey: FIND_COORDINATOR, apiName: 'FindCoordinator', version, body, flexible: true, decode: decodeFindCoordinatorResponse, requestTimeoutMs: timeout });
+        const body = { keyType: GROUP_KEY_TYPE, coordinatorKeys: keys };
+        return sendRequest<FindCoordinatorResponse>(broker, { apiKey: FIND_COORDINATOR, apiName: 'FindCoordinator', version, body, requestTimeoutMs: timeout });
       }),
     );
     const wanted = new Set(groupIds);
@@ -178,14 +105,15 @@ export async function fetchOffsetsBatched(adapter: KafkaAdapter, groupIds: strin
   await Promise.all(
     [...byNode].flatMap(([nodeId, ids]) =>
       chunks(ids, GROUPS_PER_REQUEST).map(async (chunk) => {
-        let res: ReturnType<typeof decodeOffsetFetchResponse>;
+        let res: OffsetFetchResponse;
         try {
           const broker = await raw.findBroker({ nodeId });
           const version = offeredVersion(broker, OFFSET_FETCH, OFFSET_FETCH_VERSIONS);
           if (version === null) return;
           result.requests.offsetFetch++;
-          const body = encodeOffsetFetchRequest(version, chunk);
-          res = await sendRawRequest(broker, { apiKey: OFFSET_FETCH, apiName: 'OffsetFetch', version, body, flexible: true, decode: decodeOffsetFetchResponse, requestTimeoutMs: adapter.config.requestTimeoutMs });
+          // Every committed offset (topics null) of each group, not waiting for transactions; an admin has no KIP-848 member.
+          const body = { groups: chunk.map((groupId) => ({ groupId, memberId: null, memberEpoch: -1, topics: null })), requireStable: false };
+          res = await sendRequest<OffsetFetchResponse>(broker, { apiKey: OFFSET_FETCH, apiName: 'OffsetFetch', version, body, requestTimeoutMs: adapter.config.requestTimeoutMs });
         } catch {
           // The coordinator is down or unknown to us: kafkajs will look again, and so will the next call.
           for (const g of chunk) known.delete(g);
@@ -200,7 +128,7 @@ export async function fetchOffsetsBatched(adapter: KafkaAdapter, groupIds: strin
           if (g.errorCode !== 0) continue;
           if (g.topics.some((t) => t.partitions.some((p) => p.errorCode !== 0))) continue;
           const offsets: Array<{ topic: string; partition: number; offset: number }> = [];
-          for (const t of g.topics) for (const p of t.partitions) if (p.offset >= 0) offsets.push({ topic: t.topic, partition: p.partition, offset: p.offset });
+          for (const t of g.topics) for (const p of t.partitions) if (p.committedOffset >= 0) offsets.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset });
           result.offsets.set(g.groupId, offsets);
         }
         for (const g of chunk) if (!answered.has(g)) known.delete(g);

@@ -28,7 +28,7 @@ export function responseHeaderVersion(apiKey: number, apiVersion: number): 0 | 1
   return isFlexibleVersion(apiKey, apiVersion) ? 1 : 0;
 }
 
-function skipTaggedFields(reader: Reader): void {
+export function skipTaggedFields(reader: Reader): void {
   const count = reader.readUVarint();
   for (let i = 0; i < count; i++) {
     reader.readUVarint(); // tag: no header tags are meaningful to Keel
