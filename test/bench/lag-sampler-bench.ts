@@ -25,8 +25,7 @@ import { lagHistory } from '../../electron/services/lag-history/history-queries.
 import { LagSampler } from '../../electron/services/lag-history/lag-sampler.js';
 import { groupPartitionKey, groupTotalKey, topicPartitionKey, topicTotalKey } from '../../electron/services/lag-history/series.js';
 import { startSandboxProcess } from './sandbox-process.js';
-import { rng } from '../helpers/seeded-random.js';
-import { SyntheticFleet } from './synthetic-fleet.js';
+import { Draws, SyntheticFleet, syntheticSnapshot } from './synthetic-fleet.js';
 
 export interface BenchRow { section: string; metric: string; value: number; unit: string; target?: string; pass?: boolean }
 type Record = (row: BenchRow) => void;
@@ -58,7 +57,8 @@ export type Scenario = Activity | 'fleet' | 'fleet1';
 
 export class SyntheticCluster {
   readonly parts: Part[][];
-  private readonly rand = rng(42);
+  private readonly draws = new Draws(42);
+  private readonly rand = this.draws.uniform;
 
   constructor(readonly groups: number, readonly partitions: number, readonly intervalMs: number, readonly activity: Activity) {
     const r = this.rand;
@@ -99,46 +99,25 @@ export class SyntheticCluster {
     }
   }
 
-  private gauss(): number {
-    const r = this.rand;
-    return r() + r() + r() + r() - 2; // ~N(0, 0.58), bounded
-  }
-
   private advanceRealistic(p: Part, dt: number): void {
     const r = this.rand;
-    const noisy = (mean: number) => (mean < 1 ? (r() < mean ? 1 : 0) : Math.max(0, Math.round(mean + Math.sqrt(mean) * this.gauss() * 1.7)));
     let expected = p.rate * dt;
     if (this.activity === 'drift') {
       p.rate = Math.min(200, Math.max(0.01, p.rate * (1 + (r() - 0.5) * 0.04)));
       if (p.burst > 0) p.burst--;
       else if (r() < 0.002) p.burst = 12;
       expected = p.rate * dt * (p.burst > 0 ? 5 : 1);
-      p.end += noisy(expected);
-    } else p.end += Math.round(expected * (1 + this.gauss() * 0.017));
+      p.end += this.draws.count(expected);
+    } else p.end += Math.round(expected * (1 + this.draws.gauss() * 0.017));
     if (p.keepsUp) p.committed = p.end;
     else {
       const base = p.rate * dt * p.capacity;
-      p.committed = Math.min(p.end, p.committed + (this.activity === 'drift' ? noisy(base) : Math.round(base * (1 + this.gauss() * 0.017))));
+      p.committed = Math.min(p.end, p.committed + (this.activity === 'drift' ? this.draws.count(base) : Math.round(base * (1 + this.draws.gauss() * 0.017))));
     }
   }
 
   snapshot(t: number): ClusterSnapshot {
-    return {
-      t,
-      brokers: 3,
-      errors: [],
-      topics: this.parts.map((parts, g) => ({
-        topic: `topic-${g}`,
-        internal: false,
-        partitions: parts.map((p, i) => ({ partition: i, leader: i % 3, replicas: 3, isr: 3, start: 0, end: p.end })),
-      })),
-      groups: this.parts.map((parts, g) => ({
-        groupId: `group-${g}`,
-        state: 'Stable',
-        members: 1,
-        offsets: parts.map((p, i) => ({ topic: `topic-${g}`, partition: i, committed: p.committed, lag: Math.max(0, p.end - p.committed) })),
-      })),
-    };
+    return syntheticSnapshot(t, this.parts.map((parts) => parts.map((p) => p.end)), this.parts.map((parts, g) => ({ topic: g, committed: parts.map((p) => p.committed), stopped: false })));
   }
 }
 

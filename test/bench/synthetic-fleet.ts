@@ -39,8 +39,50 @@ function countBits(mean: number): number {
   return Math.max(0, 0.5 * Math.log2(2 * Math.PI * Math.E * 0.96 * mean));
 }
 
+/** Draws from one seeded generator: uniforms, a bounded near-normal, and message counts. */
+export class Draws {
+  readonly uniform: () => number;
+
+  constructor(seed: number) {
+    this.uniform = rng(seed);
+  }
+
+  /** Sum of four uniforms − 2: about N(0, 0.58), bounded. */
+  gauss(): number {
+    const r = this.uniform;
+    return r() + r() + r() + r() - 2;
+  }
+
+  /** A count with mean `mean` and Poisson-like spread; below 1, a coin with that probability. */
+  count(mean: number): number {
+    if (mean < 1) return this.uniform() < mean ? 1 : 0;
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.gauss() * 1.7));
+  }
+}
+
+/** A 3-broker snapshot of topics `topic-<i>` (their partitions' end offsets) and groups `group-<i>`, each reading all partitions of one topic. */
+export function syntheticSnapshot(t: number, topicEnds: number[][], groups: Array<{ topic: number; committed: number[]; stopped: boolean }>): ClusterSnapshot {
+  return {
+    t,
+    brokers: 3,
+    errors: [],
+    topics: topicEnds.map((ends, i) => ({
+      topic: `topic-${i}`,
+      internal: false,
+      partitions: ends.map((end, p) => ({ partition: p, leader: p % 3, replicas: 3, isr: 3, start: 0, end })),
+    })),
+    groups: groups.map((g, i) => ({
+      groupId: `group-${i}`,
+      state: g.stopped ? 'Empty' : 'Stable',
+      members: g.stopped ? 0 : 1,
+      offsets: g.committed.map((c, p) => ({ topic: `topic-${g.topic}`, partition: p, committed: c, lag: Math.max(0, topicEnds[g.topic]![p]! - c) })),
+    })),
+  };
+}
+
 export class SyntheticFleet {
-  private readonly rand = rng(7);
+  private readonly draws = new Draws(7);
+  private readonly rand = this.draws.uniform;
   /** Estimated entropy of every offset drawn so far (rate drift left out: it is not seen directly). */
   noiseBits = 0;
   private readonly topics: TopicModel[];
@@ -69,16 +111,6 @@ export class SyntheticFleet {
     });
   }
 
-  private gauss(): number {
-    const r = this.rand;
-    return r() + r() + r() + r() - 2;
-  }
-
-  /** A count with mean `mean` and Poisson-like spread. */
-  private noisy(mean: number): number {
-    if (mean < 1) return this.rand() < mean ? 1 : 0;
-    return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.gauss() * 1.7));
-  }
 
   advance(): void {
     const r = this.rand;
@@ -94,7 +126,7 @@ export class SyntheticFleet {
         }
         const mean = t.rate[p]! * dt * (t.burst[p]! > 0 ? 5 : 1);
         this.noiseBits += countBits(mean);
-        t.end[p]! += this.noisy(mean);
+        t.end[p]! += this.draws.count(mean);
       }
     }
     for (const g of this.groupModels) {
@@ -105,10 +137,10 @@ export class SyntheticFleet {
         if (g.kind === 'caughtUp') {
           // Lag: about uniform over 0..rate (a second of traffic in flight), or a coin below that.
           this.noiseBits += rate >= 2 ? Math.log2(rate) : coinBits(rate / 2);
-          g.committed[p] = Math.max(g.committed[p]!, end - this.noisy(rate * r()));
+          g.committed[p] = Math.max(g.committed[p]!, end - this.draws.count(rate * r()));
         } else if (g.kind === 'behind') {
           this.noiseBits += countBits(rate * dt * g.capacity);
-          g.committed[p] = Math.min(end, g.committed[p]! + this.noisy(rate * dt * g.capacity));
+          g.committed[p] = Math.min(end, g.committed[p]! + this.draws.count(rate * dt * g.capacity));
         }
         else if (g.kind === 'batch' && (this.tick + g.topic) % 120 === 0) g.committed[p] = end;
       }
@@ -116,21 +148,6 @@ export class SyntheticFleet {
   }
 
   snapshot(t: number): ClusterSnapshot {
-    return {
-      t,
-      brokers: 3,
-      errors: [],
-      topics: this.topics.map((m, i) => ({
-        topic: `topic-${i}`,
-        internal: false,
-        partitions: m.end.map((end, p) => ({ partition: p, leader: p % 3, replicas: 3, isr: 3, start: 0, end })),
-      })),
-      groups: this.groupModels.map((g, i) => ({
-        groupId: `group-${i}`,
-        state: g.kind === 'stopped' ? 'Empty' : 'Stable',
-        members: g.kind === 'stopped' ? 0 : 1,
-        offsets: g.committed.map((c, p) => ({ topic: `topic-${g.topic}`, partition: p, committed: c, lag: Math.max(0, this.topics[g.topic]!.end[p]! - c) })),
-      })),
-    };
+    return syntheticSnapshot(t, this.topics.map((m) => m.end), this.groupModels.map((g) => ({ topic: g.topic, committed: g.committed, stopped: g.kind === 'stopped' })));
   }
 }
